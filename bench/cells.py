@@ -1,0 +1,81 @@
+"""Forward+backward time of our recurrent layers against torch's, same weights, same device, same run.
+
+    python bench/cells.py [--repeats 15] [--device cpu|cuda]
+
+Prints one Markdown table: median milliseconds after warm-up, and ours/torch.
+"""
+import argparse
+import statistics
+import time
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+import rnnlab.nn
+
+CELLS = {
+    "rnn": (nn.RNN, {}),
+    "gru": (nn.GRU, {}),
+    "lstm": (nn.LSTM, {}),
+    "bilstm": (nn.LSTM, {"bidirectional": True}),
+}
+
+
+def text_batch(device: torch.device, generator: torch.Generator):
+    """Batch 64, lengths drawn from 8..128, 100 features, packed."""
+    lengths = torch.randint(8, 129, (64,), generator=generator)
+    padded = torch.randn(64, int(lengths.max()), 100, generator=generator).to(device).requires_grad_()
+    return lambda: pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
+
+
+def forecast_batch(device: torch.device, generator: torch.Generator):
+    """Batch 64, 720 steps, 7 features, padded batch-first."""
+    padded = torch.randn(64, 720, 7, generator=generator).to(device).requires_grad_()
+    return lambda: padded
+
+
+def time_step(module: nn.Module, make_input, device: torch.device, repeats: int) -> float:
+    def step():
+        output, _ = module(make_input())
+        data = output.data if isinstance(output, nn.utils.rnn.PackedSequence) else output
+        data.sum().backward()
+
+    for _ in range(3):
+        step()
+    timings = []
+    for _ in range(repeats):
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        step()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    args = parser.parse_args()
+    device = torch.device(args.device)
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"CPU, {torch.get_num_threads()} threads"
+    print(f"torch {torch.__version__} on {name}; median of {args.repeats} after 3 warm-up runs\n")
+    print("| shape | cell | ours ms | torch ms | ours/torch |")
+    print("|---|---|---:|---:|---:|")
+    shapes = {"text": (text_batch, 100, True), "forecast": (forecast_batch, 7, False)}
+    for shape, (make_batch, features, packed) in shapes.items():
+        for cell, (torch_class, options) in CELLS.items():
+            generator = torch.Generator().manual_seed(0)
+            reference = torch_class(features, 128, batch_first=not packed, **options).to(device)
+            ours = getattr(rnnlab.nn, torch_class.__name__).from_torch(reference)
+            make_input = make_batch(device, generator)
+            ours_ms = time_step(ours, make_input, device, args.repeats)
+            torch_ms = time_step(reference, make_input, device, args.repeats)
+            print(f"| {shape} | {cell} | {ours_ms:.1f} | {torch_ms:.1f} | {ours_ms / torch_ms:.2f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""rnnlab: recurrent networks from scratch in a reproducible DVC pipeline."""

@@ -1,0 +1,81 @@
+"""Our layers against torch.nn.RNN/GRU/LSTM with the same weights: outputs, final states, gradients."""
+import itertools
+
+import pytest
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+import rnnlab.nn
+
+TORCH_CLASSES = {"rnn_tanh": nn.RNN, "rnn_relu": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+OURS = {"rnn_tanh": rnnlab.nn.RNN, "rnn_relu": rnnlab.nn.RNN, "gru": rnnlab.nn.GRU, "lstm": rnnlab.nn.LSTM}
+TOLERANCE = {torch.float64: 1e-10, torch.float32: 1e-5}
+INPUT, HIDDEN, BATCH, MAX_LEN = 5, 6, 7, 9
+
+
+def make_pair(kind: str, layers: int, bidirectional: bool, batch_first: bool, dtype: torch.dtype):
+    options = {"nonlinearity": kind.removeprefix("rnn_")} if kind.startswith("rnn") else {}
+    reference = TORCH_CLASSES[kind](
+        INPUT, HIDDEN, layers, batch_first=batch_first, bidirectional=bidirectional, **options
+    ).to(dtype)
+    return reference, OURS[kind].from_torch(reference)
+
+
+def make_inputs(layout: str, dtype: torch.dtype, generator: torch.Generator):
+    # Lengths include 1 and the maximum, in no particular order, so packing must sort.
+    lengths = torch.tensor([3, MAX_LEN, 1, 5, MAX_LEN, 2, 1])
+    padded = torch.randn(BATCH, MAX_LEN, INPUT, dtype=dtype, generator=generator, requires_grad=True)
+    if layout == "packed":
+        return padded, pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
+    if layout == "batch_first":
+        return padded, padded
+    return padded, padded.transpose(0, 1)
+
+
+def outputs_of(module, inputs, hx):
+    output, hidden = module(inputs, hx)
+    data = output.data if isinstance(output, nn.utils.rnn.PackedSequence) else output
+    return [data, *(hidden if isinstance(hidden, tuple) else (hidden,))]
+
+
+CASES = list(
+    itertools.product(
+        TORCH_CLASSES, [1, 2], [False, True], ["packed", "padded", "batch_first"], [False, True], TOLERANCE
+    )
+)
+
+
+@pytest.mark.parametrize("kind,layers,bidirectional,layout,given_hx,dtype", CASES)
+def test_matches_torch(kind, layers, bidirectional, layout, given_hx, dtype):
+    generator = torch.Generator().manual_seed(len(kind) * 100 + layers * 10 + bidirectional)
+    reference, ours = make_pair(kind, layers, bidirectional, layout == "batch_first", dtype)
+    hx = None
+    if given_hx:
+        shape = (layers * (2 if bidirectional else 1), BATCH, HIDDEN)
+        states = [torch.randn(shape, dtype=dtype, generator=generator, requires_grad=True) for _ in range(2)]
+        hx = tuple(states) if kind == "lstm" else states[0]
+
+    padded, inputs = make_inputs(layout, dtype, generator)
+    ours_out = outputs_of(ours, inputs, hx)
+    ref_out = outputs_of(reference, inputs, hx)
+    tolerance = TOLERANCE[dtype]
+    for mine, theirs in zip(ours_out, ref_out, strict=True):
+        assert mine.shape == theirs.shape
+        torch.testing.assert_close(mine, theirs, rtol=0, atol=tolerance)
+
+    # One random projection of every output gives gradients that depend on all of them.
+    weights = [torch.randn(t.shape, dtype=dtype, generator=generator) for t in ref_out]
+    given = [] if hx is None else list(hx) if isinstance(hx, tuple) else [hx]
+    ours_named = ours.torch_named_parameters()
+    ref_named = dict(reference.named_parameters())
+    assert ours_named.keys() == ref_named.keys()
+    grads_ours = torch.autograd.grad(
+        sum((w * t).sum() for w, t in zip(weights, ours_out)), [padded, *given, *ours_named.values()],
+        retain_graph=True,  # the packing of the shared input is differentiated again below
+    )
+    grads_ref = torch.autograd.grad(
+        sum((w * t).sum() for w, t in zip(weights, ref_out)), [padded, *given, *(ref_named[n] for n in ours_named)]
+    )
+    for mine, theirs in zip(grads_ours, grads_ref, strict=True):
+        torch.testing.assert_close(mine, theirs, rtol=0, atol=tolerance)
