@@ -1,0 +1,96 @@
+"""Fetching a public dataset from a local mirror or its URL, verified by sha256."""
+import os
+import shutil
+import tempfile
+import urllib.error
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rnnlab.io import atomic_path, sha256_of
+
+MIRROR_VARIABLE = "DATA_MIRROR"
+
+
+class FetchError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Dataset:
+    url: str
+    mirror_path: str  # relative to $DATA_MIRROR
+    member: str  # the file to take out of the zip
+    sha256: str
+    verify: str  # "zip" or "member": which of the two the checksum is of
+
+
+def fetch(dataset: Dataset, destination: str | Path) -> Path:
+    """Puts ``dataset.member`` at ``destination``; nothing is left there unless its checksum matched."""
+    destination = Path(destination)
+    with tempfile.TemporaryDirectory() as scratch:
+        archive = Path(scratch) / Path(dataset.mirror_path).name
+        source = _copy_source(dataset, archive)
+        if dataset.verify == "zip":
+            _check(archive, dataset, source)
+        with atomic_path(destination) as temporary:
+            try:
+                with zipfile.ZipFile(archive) as bundle, bundle.open(dataset.member) as member:
+                    with open(temporary, "wb") as out:
+                        shutil.copyfileobj(member, out)
+            except (zipfile.BadZipFile, KeyError) as error:
+                raise FetchError(f"{source}: expected a zip holding {dataset.member!r}: {error}") from error
+            if dataset.verify == "member":
+                _check(temporary, dataset, source)
+    return destination
+
+
+def _copy_source(dataset: Dataset, archive: Path) -> str:
+    mirror = os.environ.get(MIRROR_VARIABLE)
+    if mirror:
+        mirrored = Path(mirror) / dataset.mirror_path
+        if not mirrored.is_file():
+            raise FetchError(
+                f"{MIRROR_VARIABLE}={mirror} is set but {mirrored} does not exist; put the file there "
+                f"(from {dataset.url}, sha256 {dataset.sha256}) or unset {MIRROR_VARIABLE} to download it"
+            )
+        shutil.copyfile(mirrored, archive)
+        return str(mirrored)
+    try:
+        with urllib.request.urlopen(dataset.url, timeout=60) as response, open(archive, "wb") as out:
+            shutil.copyfileobj(response, out)
+    except (urllib.error.URLError, OSError) as error:
+        raise FetchError(
+            f"cannot download {dataset.url} ({error}); without network, set {MIRROR_VARIABLE} to a folder "
+            f"holding {dataset.mirror_path} (sha256 {dataset.sha256})"
+        ) from error
+    return dataset.url
+
+
+def _check(path: Path, dataset: Dataset, source: str) -> None:
+    actual = sha256_of(path)
+    if actual != dataset.sha256:
+        what = "zip" if dataset.verify == "zip" else dataset.member
+        raise FetchError(
+            f"{source}: sha256 of {what} is {actual}, expected {dataset.sha256} (source URL {dataset.url}, "
+            f"mirror variable {MIRROR_VARIABLE})"
+        )
+
+
+REVIEWS = Dataset(
+    url="https://github.com/SophonPlus/ChineseNlpCorpus/raw/master/datasets/online_shopping_10_cats/"
+    "online_shopping_10_cats.zip",
+    mirror_path="text/online_shopping_10_cats.zip",
+    member="online_shopping_10_cats.csv",
+    sha256="6816ded66fde9d0927ecbd370b5e12d0174d1abac35192ec014ac2a0a8d25858",
+    verify="zip",
+)
+
+JENA = Dataset(
+    url="https://storage.googleapis.com/tensorflow/tf-keras-datasets/jena_climate_2009_2016.csv.zip",
+    mirror_path="jena/jena_climate_2009_2016.csv.zip",
+    member="jena_climate_2009_2016.csv",
+    sha256="eb3df9da6c25039f10814ded0a14138bb0afa3612be9cf79cafdf1cf6f95172e",
+    verify="member",
+)

@@ -1,0 +1,77 @@
+"""Reading params.yaml into typed configs, refusing bad values before any work starts."""
+import dataclasses
+import types
+import typing
+from pathlib import Path
+
+import yaml
+
+PARAMS_FILE = Path("params.yaml")
+
+
+class ParamsError(ValueError):
+    pass
+
+
+def load(path: str | Path = PARAMS_FILE) -> dict:
+    try:
+        params = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ParamsError(f"{path}: cannot read parameters: {error}") from error
+    if not isinstance(params, dict):
+        raise ParamsError(f"{path}: expected a mapping of stage names to parameters")
+    return params
+
+
+def section(params: dict, key: str, path: str | Path = PARAMS_FILE):
+    """``params`` at a dotted ``key``; a missing key is an error naming it."""
+    value = params
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            raise ParamsError(f"{path}: missing key {key!r}")
+        value = value[part]
+    return value
+
+
+def _accepts(annotation, value) -> bool:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(_accepts(option, value) for option in typing.get_args(annotation))
+    if annotation is type(None):
+        return value is None
+    if annotation is bool:
+        return isinstance(value, bool)
+    if annotation is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if annotation is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    origin = typing.get_origin(annotation) or annotation
+    return isinstance(value, origin)
+
+
+def build(cls, values, key: str, path: str | Path = PARAMS_FILE, **fixed):
+    """Dataclass ``cls`` from the mapping at ``key``; every error names ``key`` and the offending field.
+
+    Numbers must not be negative. ``fixed`` fills fields that do not come from the file.
+    """
+    if not isinstance(values, dict):
+        raise ParamsError(f"{path}: {key} must be a mapping, got {values!r}")
+    fields = {field.name: field for field in dataclasses.fields(cls) if field.name not in fixed}
+    for name, value in values.items():
+        if name not in fields:
+            raise ParamsError(f"{path}: {key}.{name} is not a known key; expected one of {sorted(fields)}")
+        annotation = fields[name].type
+        if not _accepts(annotation, value):
+            expected = getattr(annotation, "__name__", str(annotation))
+            raise ParamsError(f"{path}: {key}.{name} must be {expected}, got {value!r}")
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+            raise ParamsError(f"{path}: {key}.{name} must not be negative, got {value!r}")
+    try:
+        return cls(**values, **fixed)
+    except (TypeError, ValueError) as error:
+        raise ParamsError(f"{path}: {key}: {error}") from error
+
+
+def partition(values: dict, cls) -> tuple[dict, dict]:
+    """The keys of ``values`` that are fields of ``cls``, and the rest."""
+    names = {field.name for field in dataclasses.fields(cls)}
+    return {k: v for k, v in values.items() if k in names}, {k: v for k, v in values.items() if k not in names}

@@ -1,0 +1,150 @@
+"""Training, predicting and scoring the review classifier."""
+from pathlib import Path
+
+import pandas as pd
+import torch
+from dvclive import Live
+from safetensors import safe_open
+from safetensors.torch import load_file
+from sklearn.metrics import accuracy_score, precision_recall_fscore_support
+from torch.nn import functional as F
+
+from rnnlab.io import atomic_path, read_json, write_json
+from rnnlab.text.model import ClassifierConfig, TextClassifier
+from rnnlab.training import FitResult, TrainConfig, fit, pick_device, seed_everything
+
+# Batches are drawn from pools of this many batches sorted by length, so a batch's sequences have
+# similar lengths and the packed recurrence runs few steps past the shortest ones.
+POOL_BATCHES = 50
+
+
+def length_bucketed_batches(lengths: torch.Tensor, batch_size: int, generator: torch.Generator) -> list[torch.Tensor]:
+    """Row indices of one epoch's batches: shuffled, then sorted by length within pools, batches shuffled."""
+    order = torch.randperm(len(lengths), generator=generator)
+    pool = batch_size * POOL_BATCHES
+    batches = []
+    for start in range(0, len(order), pool):
+        chunk = order[start : start + pool]
+        chunk = chunk[torch.argsort(lengths[chunk], descending=True, stable=True)]
+        batches.extend(chunk.split(batch_size))
+    return [batches[i] for i in torch.randperm(len(batches), generator=generator).tolist()]
+
+
+def classification_loss(model: TextClassifier, batch) -> torch.Tensor:
+    ids, lengths, labels = batch
+    return F.cross_entropy(model(ids, lengths), labels)
+
+
+@torch.no_grad()
+def predict_logits(model: TextClassifier, ids: torch.Tensor, lengths: torch.Tensor, batch_size: int = 512):
+    model.eval()
+    device = next(model.parameters()).device
+    order = torch.argsort(lengths, descending=True)
+    logits = torch.empty(len(ids), model.config.classes)
+    for rows in order.split(batch_size):
+        length = lengths[rows]
+        logits[rows] = model(ids[rows, : int(length.max())].to(device), length).float().cpu()
+    return logits
+
+
+def scores(labels: torch.Tensor, predicted: torch.Tensor, names: list[str]) -> dict:
+    """Accuracy, macro-F1 and per-class precision/recall/F1/support."""
+    classes = list(range(len(names)))
+    precision, recall, f1, support = precision_recall_fscore_support(
+        labels, predicted, labels=classes, zero_division=0
+    )
+    return {
+        "accuracy": float(accuracy_score(labels, predicted)),
+        "macro_f1": float(f1.mean()),
+        "per_class": {
+            name: {
+                "precision": float(precision[c]),
+                "recall": float(recall[c]),
+                "f1": float(f1[c]),
+                "support": int(support[c]),
+            }
+            for c, name in enumerate(names)
+        },
+    }
+
+
+def per_class_table(metrics: dict) -> str:
+    """The lab's table: 类别 / 精确率 / 召回率 / F1."""
+    lines = [f"{'类别':<8}{'精确率':>8}{'召回率':>8}{'F1':>8}"]
+    for name, row in metrics["per_class"].items():
+        lines.append(f"{name:<8}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}")
+    lines.append(f"macro-F1 {metrics['macro_f1']:.4f}, accuracy {metrics['accuracy']:.4f}")
+    return "\n".join(lines)
+
+
+def data_dimensions(tensors: str | Path) -> dict[str, int]:
+    """The sizes a classifier must be built with for the data in ``tensors``."""
+    with safe_open(str(Path(tensors) / "embeddings.safetensors"), "pt") as stored:
+        vocab_size, embedding_dim = stored.get_slice("embeddings").get_shape()
+    return {"vocab_size": vocab_size, "embedding_dim": embedding_dim, "classes": len(read_json(Path(tensors) / "labels.json"))}
+
+
+def load_split(directory: str | Path, name: str) -> dict[str, torch.Tensor]:
+    return load_file(str(Path(directory) / f"{name}.safetensors"))
+
+
+def train_classifier(
+    model_config: ClassifierConfig,
+    train_config: TrainConfig,
+    tensors: str | Path,
+    checkpoint_path: str | Path,
+    live_dir: str | Path,
+) -> FitResult:
+    """Trains on the train split, keeps the best checkpoint by validation macro-F1."""
+    generator = seed_everything(train_config.seed)
+    device = pick_device()
+    train, val = load_split(tensors, "train"), load_split(tensors, "val")
+    embeddings = load_file(str(Path(tensors) / "embeddings.safetensors"))["embeddings"]
+    model = TextClassifier(model_config, embeddings).to(device)
+    names = read_json(Path(tensors) / "labels.json")
+
+    def batches(epoch_generator: torch.Generator):
+        return [
+            (train["ids"][rows, : int(train["lengths"][rows].max())].to(device), train["lengths"][rows],
+             train["labels"][rows].to(device))
+            for rows in length_bucketed_batches(train["lengths"], train_config.batch_size, epoch_generator)
+        ]
+
+    def validate(model: TextClassifier) -> dict[str, float]:
+        logits = predict_logits(model, val["ids"], val["lengths"])
+        return {
+            "loss": F.cross_entropy(logits, val["labels"]).item(),
+            "macro_f1": scores(val["labels"], logits.argmax(1), names)["macro_f1"],
+        }
+
+    def checkpoint(model: TextClassifier) -> dict:
+        return {"config": model_config.to_dict(), "state_dict": {k: v.cpu() for k, v in model.state_dict().items()}}
+
+    with Live(str(live_dir), save_dvc_exp=False, dvcyaml=False) as live:
+        live.log_param("device", device.type)
+        return fit(
+            model, batches, classification_loss, validate, train_config, generator, live,
+            checkpoint, checkpoint_path, monitor="macro_f1", higher_is_better=True,
+        )
+
+
+def load_classifier(checkpoint_path: str | Path, device: torch.device | None = None) -> TextClassifier:
+    saved = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
+    model = TextClassifier(ClassifierConfig(**saved["config"]))
+    model.load_state_dict(saved["state_dict"])
+    return model.to(device or pick_device()).eval()
+
+
+def write_report(name: str, labels: torch.Tensor, predicted: torch.Tensor, names: list[str], extra: dict) -> dict:
+    """metrics/text/<name>.json, the confusion pairs and per-class F1 as CSV for DVC plots; prints the table."""
+    metrics = {**scores(labels, predicted, names), **extra}
+    write_json(f"metrics/text/{name}.json", metrics)
+    pairs = pd.DataFrame({"actual": [names[i] for i in labels], "predicted": [names[i] for i in predicted]})
+    per_class = pd.DataFrame(
+        {"model": name, "class": list(metrics["per_class"]), "f1": [row["f1"] for row in metrics["per_class"].values()]}
+    )
+    for folder, frame in (("confusion", pairs), ("per_class", per_class)):
+        with atomic_path(f"metrics/text/{folder}/{name}.csv") as temporary:
+            frame.to_csv(temporary, index=False)
+    print(f"{name} on the test split\n{per_class_table(metrics)}")
+    return metrics

@@ -1,0 +1,81 @@
+"""Review classifier: embeddings, one of our recurrent networks, pooling over time, a linear head."""
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+import rnnlab.nn
+
+CELLS = {
+    "rnn": (rnnlab.nn.RNN, False),
+    "gru": (rnnlab.nn.GRU, False),
+    "lstm": (rnnlab.nn.LSTM, False),
+    "bilstm": (rnnlab.nn.LSTM, True),
+}
+POOLINGS = ("last", "max", "mean", "max_mean")
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    cell: str
+    vocab_size: int
+    embedding_dim: int
+    classes: int
+    hidden: int = 128
+    layers: int = 1
+    dropout: float = 0.3
+    pooling: str = "max_mean"
+    fine_tune_embeddings: bool = True
+
+    def __post_init__(self):
+        if self.cell not in CELLS:
+            raise ValueError(f"cell must be one of {sorted(CELLS)}, got {self.cell!r}")
+        if self.pooling not in POOLINGS:
+            raise ValueError(f"pooling must be one of {POOLINGS}, got {self.pooling!r}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class TextClassifier(nn.Module):
+    def __init__(self, config: ClassifierConfig, embeddings: torch.Tensor | None = None):
+        super().__init__()
+        self.config = config
+        network, bidirectional = CELLS[config.cell]
+        self.embedding = nn.Embedding(config.vocab_size, config.embedding_dim, padding_idx=0)
+        if embeddings is not None:
+            self.embedding.weight.data.copy_(embeddings)
+        self.embedding.weight.requires_grad_(config.fine_tune_embeddings)
+        self.recurrent = network(
+            config.embedding_dim,
+            config.hidden,
+            num_layers=config.layers,
+            dropout=config.dropout if config.layers > 1 else 0.0,
+            bidirectional=bidirectional,
+            batch_first=True,
+        )
+        features = config.hidden * (2 if bidirectional else 1)
+        self.dropout = nn.Dropout(config.dropout)
+        self.head = nn.Linear(features * (2 if config.pooling == "max_mean" else 1), config.classes)
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """Logits for padded ``ids`` (batch, time) with true ``lengths``."""
+        embedded = self.dropout(self.embedding(ids))
+        packed = pack_padded_sequence(embedded, lengths.cpu(), batch_first=True, enforce_sorted=False)
+        output, hidden = self.recurrent(packed)
+        return self.head(self.dropout(self.pool(output, hidden)))
+
+    def pool(self, output, hidden) -> torch.Tensor:
+        if self.config.pooling == "last":
+            h_n = hidden[0] if isinstance(hidden, tuple) else hidden
+            directions = 2 if self.recurrent.bidirectional else 1
+            return torch.cat(list(h_n[-directions:]), dim=1)
+        padded, lengths = pad_packed_sequence(output, batch_first=True)
+        mask = (torch.arange(padded.shape[1]) < lengths[:, None]).to(padded.device)[..., None]
+        pooled = []
+        if self.config.pooling in ("max", "max_mean"):
+            pooled.append(padded.masked_fill(~mask, float("-inf")).amax(1))
+        if self.config.pooling in ("mean", "max_mean"):
+            pooled.append(padded.sum(1) / lengths.to(padded.device)[:, None])
+        return torch.cat(pooled, dim=1)

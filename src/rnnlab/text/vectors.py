@@ -1,0 +1,67 @@
+"""Word2Vec embeddings and the fixed-length id tensors the classifiers read."""
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from gensim.models import KeyedVectors, Word2Vec
+
+from rnnlab.text.corpus import sentence
+
+PAD, UNKNOWN = "<pad>", "<unk>"
+
+
+@dataclass(frozen=True)
+class Word2VecConfig:
+    vector_size: int = 100
+    epochs: int = 5
+    workers: int = 2
+    seed: int = 0
+
+
+def train_word2vec(token_lists: Iterable[list[str]], config: Word2VecConfig) -> KeyedVectors:
+    """CBOW, window 5, min_count 1, negative sampling 5; each review wrapped in <s> ... </s>."""
+    model = Word2Vec(
+        sentences=[sentence(tokens) for tokens in token_lists],
+        vector_size=config.vector_size,
+        window=5,
+        min_count=1,
+        sg=0,
+        negative=5,
+        epochs=config.epochs,
+        workers=config.workers,
+        seed=config.seed,
+    )
+    return model.wv
+
+
+class Vocabulary:
+    """Token ids: 0 pads, 1 is every token Word2Vec never saw, then Word2Vec's own order."""
+
+    def __init__(self, tokens: list[str]):
+        self.tokens = [PAD, UNKNOWN, *tokens]
+        self.index = {token: position for position, token in enumerate(self.tokens)}
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def encode(self, tokens, max_len: int) -> list[int]:
+        unknown = self.index[UNKNOWN]
+        return [self.index.get(token, unknown) for token in sentence(tokens)[:max_len]]
+
+
+def embedding_matrix(vectors: KeyedVectors, vocabulary: Vocabulary) -> torch.Tensor:
+    """Rows in vocabulary order; padding is zero, the unknown token the mean vector."""
+    known = torch.from_numpy(np.asarray(vectors.vectors, dtype=np.float32))
+    return torch.cat([torch.zeros(1, known.shape[1]), known.mean(0, keepdim=True), known])
+
+
+def encode(token_lists, vocabulary: Vocabulary, max_len: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Ids padded (or truncated) to ``max_len`` and the true lengths."""
+    ids = torch.zeros(len(token_lists), max_len, dtype=torch.int64)
+    lengths = torch.zeros(len(token_lists), dtype=torch.int64)
+    for row, tokens in enumerate(token_lists):
+        encoded = vocabulary.encode(tokens, max_len)
+        ids[row, : len(encoded)] = torch.tensor(encoded)
+        lengths[row] = len(encoded)
+    return ids, lengths

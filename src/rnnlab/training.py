@@ -1,0 +1,107 @@
+"""One training loop for both tasks: AdamW, cosine schedule, best-by-validation checkpoint, early stopping."""
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from dvclive import Live
+from torch import nn
+from tqdm import tqdm
+
+from rnnlab.io import atomic_path
+
+Batch = tuple[torch.Tensor, ...]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    epochs: int = 10
+    batch_size: int = 64
+    lr: float = 2e-3
+    weight_decay: float = 0.01
+    patience: int = 3
+    clip_norm: float = 1.0
+    seed: int = 0
+
+
+def pick_device() -> torch.device:
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def seed_everything(seed: int) -> torch.Generator:
+    """Seeds torch's global generator (dropout, init) and returns one for batch order."""
+    torch.manual_seed(seed)
+    return torch.Generator().manual_seed(seed)
+
+
+@dataclass
+class FitResult:
+    best_epoch: int
+    best_score: float
+    seconds_per_epoch: float
+
+
+def fit(
+    model: nn.Module,
+    batches: Callable[[torch.Generator], list[Batch]],
+    batch_loss: Callable[[nn.Module, Batch], torch.Tensor],
+    validate: Callable[[nn.Module], dict[str, float]],
+    config: TrainConfig,
+    generator: torch.Generator,
+    live: Live,
+    checkpoint: Callable[[nn.Module], dict],
+    checkpoint_path: str | Path,
+    monitor: str,
+    higher_is_better: bool,
+) -> FitResult:
+    """Trains ``model`` in place and saves ``checkpoint(model)`` whenever ``validate(model)[monitor]`` improves.
+
+    ``batches(generator)`` lists one epoch's batches (on the model's device); ``batch_loss`` is the mean
+    loss of one. Stops after ``config.patience`` epochs without improvement.
+    """
+    parameters = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(parameters, lr=config.lr, weight_decay=config.weight_decay)
+    steps_per_epoch = len(batches(torch.Generator().manual_seed(0)))
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=config.epochs * steps_per_epoch)
+    best = FitResult(best_epoch=0, best_score=-math.inf if higher_is_better else math.inf, seconds_per_epoch=0.0)
+    durations = []
+    for epoch in range(1, config.epochs + 1):
+        started = time.perf_counter()
+        model.train()
+        total, count = 0.0, 0
+        progress = tqdm(batches(generator), desc=f"epoch {epoch}/{config.epochs}", leave=False)
+        for batch in progress:
+            loss = batch_loss(model, batch)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            nn.utils.clip_grad_norm_(parameters, config.clip_norm)
+            optimizer.step()
+            schedule.step()
+            total, count = total + loss.item(), count + 1
+            progress.set_postfix(loss=f"{total / count:.4f}")
+        durations.append(time.perf_counter() - started)
+        model.eval()
+        with torch.no_grad():
+            scores = validate(model)
+        live.log_metric("train/loss", total / count)
+        for name, value in scores.items():
+            live.log_metric(f"val/{name}", value)
+        live.log_metric("seconds_per_epoch", durations[-1])
+        live.next_step()
+        score = scores[monitor]
+        improved = score > best.best_score if higher_is_better else score < best.best_score
+        tqdm.write(f"epoch {epoch}: train loss {total / count:.4f}, val {scores}, {durations[-1]:.1f} s")
+        if improved:
+            best.best_epoch, best.best_score = epoch, score
+            with atomic_path(checkpoint_path) as temporary:
+                torch.save(checkpoint(model), temporary)
+        elif epoch - best.best_epoch >= config.patience:
+            tqdm.write(f"no improvement in {config.patience} epochs: stopping after epoch {epoch}")
+            break
+    best.seconds_per_epoch = sum(durations) / len(durations)
+    live.summary.update(
+        best_epoch=best.best_epoch, **{f"best_val_{monitor}": best.best_score}, mean_seconds_per_epoch=best.seconds_per_epoch
+    )
+    return best

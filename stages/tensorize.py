@@ -1,0 +1,31 @@
+"""tensorize: padded token ids, lengths, labels and the embedding matrix -> data/text/tensors/."""
+import pandas as pd
+import torch
+from gensim.models import KeyedVectors
+from safetensors.torch import save_file
+
+from rnnlab import params
+from rnnlab.io import atomic_path, write_json
+from rnnlab.text.vectors import Vocabulary, embedding_matrix, encode
+
+OUT = "data/text/tensors"
+
+if __name__ == "__main__":
+    config = params.load()
+    max_len = params.section(config, "tensorize.max_len")
+    if not isinstance(max_len, int) or max_len < 3:
+        raise params.ParamsError(f"params.yaml: tensorize.max_len must be an integer >= 3, got {max_len!r}")
+    categories = params.section(config, "segment.categories")
+    vectors = KeyedVectors.load("data/text/word2vec.kv")
+    vocabulary = Vocabulary(list(vectors.index_to_key))
+    for name in ("train", "val", "test"):
+        part = pd.read_parquet(f"data/text/split/{name}.parquet")
+        ids, lengths = encode(part["tokens"].tolist(), vocabulary, max_len)
+        labels = torch.tensor(part["cat"].map(categories.index).to_numpy())
+        with atomic_path(f"{OUT}/{name}.safetensors") as temporary:
+            save_file({"ids": ids, "lengths": lengths, "labels": labels}, str(temporary))
+    with atomic_path(f"{OUT}/embeddings.safetensors") as temporary:
+        save_file({"embeddings": embedding_matrix(vectors, vocabulary)}, str(temporary))
+    write_json(f"{OUT}/labels.json", categories)
+    write_json(f"{OUT}/vocab.json", vocabulary.tokens)
+    print(f"vocabulary {len(vocabulary)}, max_len {max_len}")

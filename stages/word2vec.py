@@ -1,0 +1,14 @@
+"""word2vec: CBOW embeddings of the segmented reviews -> data/text/word2vec.kv."""
+import pandas as pd
+
+from rnnlab import params
+from rnnlab.io import atomic_path
+from rnnlab.text.vectors import Word2VecConfig, train_word2vec
+
+if __name__ == "__main__":
+    config = params.build(Word2VecConfig, params.section(params.load(), "word2vec"), "word2vec")
+    tokens = pd.read_parquet("data/text/segmented.parquet", columns=["tokens"])["tokens"]
+    vectors = train_word2vec(tokens, config)
+    with atomic_path("data/text/word2vec.kv") as temporary:
+        vectors.save(str(temporary))
+    print(f"{len(vectors)} words, {vectors.vector_size} dimensions")
