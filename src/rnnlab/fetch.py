@@ -21,9 +21,9 @@ class FetchError(RuntimeError):
 class Dataset:
     url: str
     mirror_path: str  # relative to $DATA_MIRROR
-    member: str  # the file to take out of the zip
+    member: str | None  # the file to take out of the zip; None when the source is the file itself
     sha256: str
-    verify: str  # "zip" or "member": which of the two the checksum is of
+    verify: str  # "zip", "member" or "file": what the checksum is of
 
 
 def fetch(dataset: Dataset, destination: str | Path) -> Path:
@@ -32,9 +32,12 @@ def fetch(dataset: Dataset, destination: str | Path) -> Path:
     with tempfile.TemporaryDirectory() as scratch:
         archive = Path(scratch) / Path(dataset.mirror_path).name
         source = _copy_source(dataset, archive)
-        if dataset.verify == "zip":
+        if dataset.verify in ("zip", "file"):
             _check(archive, dataset, source)
         with atomic_path(destination) as temporary:
+            if dataset.member is None:
+                shutil.copyfile(archive, temporary)
+                return destination
             try:
                 with zipfile.ZipFile(archive) as bundle, bundle.open(dataset.member) as member:
                     with open(temporary, "wb") as out:
@@ -71,7 +74,7 @@ def _copy_source(dataset: Dataset, archive: Path) -> str:
 def _check(path: Path, dataset: Dataset, source: str) -> None:
     actual = sha256_of(path)
     if actual != dataset.sha256:
-        what = "zip" if dataset.verify == "zip" else dataset.member
+        what = dataset.member if dataset.verify == "member" else Path(dataset.mirror_path).name
         raise FetchError(
             f"{source}: sha256 of {what} is {actual}, expected {dataset.sha256} (source URL {dataset.url}, "
             f"mirror variable {MIRROR_VARIABLE})"
@@ -93,4 +96,13 @@ JENA = Dataset(
     member="jena_climate_2009_2016.csv",
     sha256="eb3df9da6c25039f10814ded0a14138bb0afa3612be9cf79cafdf1cf6f95172e",
     verify="member",
+)
+
+STATION_2024_EXTRACT = Dataset(
+    # Cut from the station's published half-year files; this extract itself is only in the offline mirror.
+    url="https://www.bgc-jena.mpg.de/wetter/ (not a direct download: the mirror holds this extract)",
+    mirror_path="jena/mpi_roof_2024_sample.csv",
+    member=None,
+    sha256="3a412dc1d411244bd0583f99ced81c30a20283fadb7b204e781de9f78878f912",
+    verify="file",
 )

@@ -1,0 +1,31 @@
+"""Command line: ``python -m rnnlab predict --model lstm "这款热水器加热很快"``."""
+import argparse
+import sys
+
+from rnnlab import params
+
+
+def predict(arguments: argparse.Namespace) -> None:
+    from rnnlab.text.predict import ReviewClassifier
+
+    checkpoint = f"models/text/{arguments.model}.pt"
+    max_len = params.section(params.load(), "tensorize.max_len")
+    classifier = ReviewClassifier(checkpoint, "data/text/tensors", max_len)
+    reviews = arguments.reviews or [line.strip() for line in sys.stdin if line.strip()]
+    for review, ranked in zip(reviews, classifier.top(reviews)):
+        print(f"{ranked[0][0]}\t" + "  ".join(f"{name} {p:.3f}" for name, p in ranked) + f"\t{review}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="rnnlab")
+    commands = parser.add_subparsers(dest="command", required=True)
+    predictor = commands.add_parser("predict", help="category and top-3 probabilities of reviews")
+    predictor.add_argument("--model", default="lstm", choices=["rnn", "gru", "lstm", "bilstm"])
+    predictor.add_argument("reviews", nargs="*", help="reviews; one per line on stdin when none are given")
+    predictor.set_defaults(run=predict)
+    arguments = parser.parse_args(argv)
+    arguments.run(arguments)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""Jena weather station files: parsing, a regular 10-minute grid, gaps, features, normalisation."""
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+TIMESTAMP = "Date Time"
+TIMESTAMP_FORMAT = "%d.%m.%Y %H:%M:%S"
+STEP = pd.Timedelta(minutes=10)
+TARGET = "T (degC)"
+# Physically possible values at a mid-European station; anything outside (the -9999 sentinels of the
+# station's files included) is treated as missing.
+PHYSICAL_LIMITS = {
+    "p (mbar)": (850.0, 1100.0),
+    "T (degC)": (-50.0, 50.0),
+    "Tpot (K)": (220.0, 330.0),
+    "Tdew (degC)": (-60.0, 40.0),
+    "rh (%)": (0.0, 100.5),
+    "VPmax (mbar)": (0.0, 130.0),
+    "VPact (mbar)": (0.0, 80.0),
+    "VPdef (mbar)": (0.0, 130.0),
+    "sh (g/kg)": (0.0, 50.0),
+    "H2OC (mmol/mol)": (0.0, 80.0),
+    "rho (g/m**3)": (1000.0, 1450.0),
+    "wv (m/s)": (0.0, 60.0),
+    "max. wv (m/s)": (0.0, 80.0),
+    "wd (deg)": (0.0, 360.0),
+}
+DERIVED = {"hour": lambda index: index.hour + index.minute / 60.0}
+
+
+class StationFileError(ValueError):
+    pass
+
+
+def read_station_files(paths: list[str | Path], columns: list[str]) -> pd.DataFrame:
+    """The measured ``columns`` of one or more station files (Keras or native), indexed by timestamp.
+
+    Files are concatenated; a timestamp seen twice keeps its first row.
+    """
+    frames = []
+    for path in paths:
+        # Latin-1 reads the native files' W/m² and µmol headers; the Keras file is plain ASCII.
+        frame = pd.read_csv(path, encoding="latin-1")
+        missing = [c for c in [TIMESTAMP, *columns] if c not in frame.columns]
+        if missing:
+            raise StationFileError(f"{path}: missing column(s) {missing}; expected the station's columns {list(frame.columns[:3])}...")
+        stamps = pd.to_datetime(frame[TIMESTAMP], format=TIMESTAMP_FORMAT, errors="coerce")
+        if stamps.isna().any():
+            row = int(stamps.isna().to_numpy().argmax())
+            raise StationFileError(
+                f"{path}: column {TIMESTAMP!r} at data row {row + 1} is {frame[TIMESTAMP].iloc[row]!r}; "
+                "expected dd.mm.YYYY HH:MM:SS"
+            )
+        values = frame[columns].apply(pd.to_numeric, errors="coerce").set_axis(stamps)
+        frames.append(values)
+    combined = pd.concat(frames).sort_index(kind="stable")
+    return combined[~combined.index.duplicated(keep="first")]
+
+
+@dataclass
+class PreparedSeries:
+    frame: pd.DataFrame  # features on the regular grid; NaN rows are gaps no window may cross
+    report: dict
+
+
+def prepare(measured: pd.DataFrame, features: list[str], max_gap_steps: int) -> PreparedSeries:
+    """Regular 10-minute grid, impossible values removed, short gaps interpolated, features added."""
+    report = {"rows_read": len(measured)}
+    measured = measured[measured.index.notna()]
+    off_grid = measured.index != measured.index.floor(STEP)
+    report["rows_off_grid_dropped"] = int(off_grid.sum())
+    measured = measured[~off_grid]
+    impossible = {}
+    cleaned = measured.copy()
+    for column in cleaned.columns:
+        low, high = PHYSICAL_LIMITS.get(column, (-np.inf, np.inf))
+        bad = ~cleaned[column].between(low, high) & cleaned[column].notna()
+        impossible[column] = int(bad.sum())
+        cleaned.loc[bad, column] = np.nan
+    report["impossible_values"] = impossible
+    grid = pd.date_range(cleaned.index[0], cleaned.index[-1], freq=STEP)
+    report["grid_rows"] = len(grid)
+    report["timestamps_missing"] = int(len(grid) - cleaned.index.isin(grid).sum())
+    on_grid = cleaned.reindex(grid)
+    missing_before = int(on_grid.isna().any(axis=1).sum())
+    filled = on_grid.interpolate(method="linear", limit=max_gap_steps, limit_area="inside")
+    # interpolate's limit fills the first steps of a long gap too; undo that so long gaps stay whole.
+    filled = filled.where(~_inside_long_gap(on_grid, max_gap_steps), np.nan)
+    gap_rows = filled.isna().any(axis=1)
+    report["rows_interpolated"] = missing_before - int(gap_rows.sum())
+    report["rows_in_long_gaps"] = int(gap_rows.sum())
+    result = pd.DataFrame(index=grid)
+    for name in features:
+        result[name] = DERIVED[name](grid) if name in DERIVED else filled[name]
+    result.loc[gap_rows, :] = np.nan
+    result.index.name = "time"
+    return PreparedSeries(result, report)
+
+
+def _inside_long_gap(frame: pd.DataFrame, max_gap_steps: int) -> pd.DataFrame:
+    """True where a value belongs to a run of missing values longer than ``max_gap_steps``."""
+    missing = frame.isna()
+    run_ids = (missing != missing.shift()).cumsum()
+    run_sizes = run_ids.apply(lambda ids: ids.map(ids.value_counts()))
+    return missing & (run_sizes > max_gap_steps)
+
+
+def fit_normalisation(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, dict[str, float]]:
+    """Mean and standard deviation of each feature over [start, end) only."""
+    period = frame[(frame.index >= start) & (frame.index < end)]
+    if period.dropna().empty:
+        raise StationFileError(
+            f"no complete rows in [{start}, {end}) to fit the normalisation on; "
+            f"the data cover {frame.index[0]} to {frame.index[-1]}"
+        )
+    return {name: {"mean": float(period[name].mean()), "std": float(period[name].std())} for name in frame.columns}
+
+
+def station_files(source: str | Path) -> list[Path]:
+    """A station file, or every ``*.csv`` of a folder of them in name order (the half-year files sort by date)."""
+    source = Path(source)
+    if source.is_dir():
+        files = sorted(source.glob("*.csv"))
+        if not files:
+            raise StationFileError(f"{source}: no .csv station files in this folder")
+        return files
+    if not source.is_file():
+        raise StationFileError(f"{source}: no such station file or folder")
+    return [source]
+
+
+def measured_columns(features: list[str]) -> list[str]:
+    return [name for name in features if name not in DERIVED]

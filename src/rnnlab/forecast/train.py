@@ -1,0 +1,91 @@
+"""Training the forecaster on windows and predicting temperatures in degrees Celsius."""
+from pathlib import Path
+
+import torch
+from dvclive import Live
+from safetensors.torch import load_file
+from torch.nn import functional as F
+
+from rnnlab.forecast.model import ForecastConfig, Forecaster
+from rnnlab.io import read_json
+from rnnlab.training import FitResult, TrainConfig, fit, pick_device, seed_everything
+
+
+def load_windows(directory: str | Path, name: str) -> dict[str, torch.Tensor]:
+    return load_file(str(Path(directory) / f"{name}.safetensors"))
+
+
+def target_scale(directory: str | Path, target: str) -> tuple[float, float]:
+    """Mean and standard deviation that turn normalised temperatures back into degrees Celsius."""
+    statistics = read_json(Path(directory) / "normalisation.json")[target]
+    return statistics["mean"], statistics["std"]
+
+
+@torch.no_grad()
+def predict(model: Forecaster, inputs: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
+    model.eval()
+    device = next(model.parameters()).device
+    return torch.cat([model(chunk.to(device)).float().cpu() for chunk in inputs.split(batch_size)])
+
+
+def train_forecaster(
+    model_config: ForecastConfig,
+    train_config: TrainConfig,
+    windows: str | Path,
+    target: str,
+    checkpoint_path: str | Path,
+    live_dir: str | Path,
+) -> FitResult:
+    """Trains on the train windows with MSE on normalised temperature; keeps the best by validation loss."""
+    generator = seed_everything(train_config.seed)
+    device = pick_device()
+    train, val = load_windows(windows, "train"), load_windows(windows, "val")
+    _, std = target_scale(windows, target)
+    model = Forecaster(model_config).to(device)
+
+    def batches(epoch_generator: torch.Generator):
+        order = torch.randperm(len(train["inputs"]), generator=epoch_generator)
+        return [
+            (train["inputs"][rows].to(device), train["targets"][rows].to(device))
+            for rows in order.split(train_config.batch_size)
+        ]
+
+    def batch_loss(model: Forecaster, batch) -> torch.Tensor:
+        inputs, targets = batch
+        return F.mse_loss(model(inputs), targets)
+
+    def validate(model: Forecaster) -> dict[str, float]:
+        predicted = predict(model, val["inputs"])
+        return {
+            "loss": F.mse_loss(predicted, val["targets"]).item(),
+            "mae_degc": ((predicted - val["targets"]).abs().mean() * std).item(),
+        }
+
+    def checkpoint(model: Forecaster) -> dict:
+        return {"config": model_config.to_dict(), "state_dict": {k: v.cpu() for k, v in model.state_dict().items()}}
+
+    with Live(str(live_dir), save_dvc_exp=False, dvcyaml=False) as live:
+        live.log_param("device", device.type)
+        return fit(
+            model, batches, batch_loss, validate, train_config, generator, live,
+            checkpoint, checkpoint_path, monitor="loss", higher_is_better=False,
+        )
+
+
+def load_forecaster(checkpoint_path: str | Path) -> Forecaster:
+    saved = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
+    model = Forecaster(ForecastConfig(**saved["config"]))
+    model.load_state_dict(saved["state_dict"])
+    return model.to(pick_device()).eval()
+
+
+def test_in_degc(directory: str | Path, target: str) -> dict[str, torch.Tensor]:
+    """The test windows' observed temperature history and true future in degrees Celsius, and their start times."""
+    test = load_windows(directory, "test")
+    mean, std = target_scale(directory, target)
+    column = list(read_json(Path(directory) / "normalisation.json")).index(target)
+    return {
+        "history": test["inputs"][:, :, column] * std + mean,
+        "true": test["targets"] * std + mean,
+        "start": test["start"],
+    }

@@ -1,0 +1,78 @@
+"""Sliding windows over the prepared series: inputs of past steps, targets the next temperatures."""
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import torch
+
+from rnnlab.forecast.jena import TARGET
+
+
+@dataclass(frozen=True)
+class WindowConfig:
+    input_steps: int = 720
+    target_steps: int = 288
+    stride: int = 144
+
+
+@dataclass(frozen=True)
+class Periods:
+    """Train [train_start, val_start), validation [val_start, test_start), test [test_start, test_end]."""
+
+    train_start: str | date
+    val_start: str | date
+    test_start: str | date
+    test_end: str | date
+
+    def __post_init__(self):
+        stamps = [pd.Timestamp(getattr(self, name)) for name in ("train_start", "val_start", "test_start", "test_end")]
+        if not stamps[0] < stamps[1] < stamps[2] <= stamps[3]:
+            raise ValueError(f"periods must satisfy train_start < val_start < test_start <= test_end, got {self}")
+
+    def bounds(self) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
+        """Each period as [first, last) timestamps; test_end is a whole day."""
+        edges = [pd.Timestamp(self.train_start), pd.Timestamp(self.val_start), pd.Timestamp(self.test_start),
+                 pd.Timestamp(self.test_end) + pd.Timedelta(days=1)]
+        return {name: (edges[i], edges[i + 1]) for i, name in enumerate(("train", "val", "test"))}
+
+
+def window_starts(complete: np.ndarray, first: int, last: int, span: int, stride: int) -> np.ndarray:
+    """Start indices every ``stride`` steps from ``first`` whose ``span`` rows lie in [first, last) and are complete."""
+    starts = np.arange(first, last - span + 1, stride)
+    # Complete rows before each position; a window is whole when all its rows are complete.
+    counts = np.concatenate([[0], np.cumsum(complete)])
+    return starts[counts[starts + span] - counts[starts] == span]
+
+
+def make_windows(
+    frame: pd.DataFrame, normalisation: dict, config: WindowConfig, periods: Periods
+) -> dict[str, dict[str, torch.Tensor]]:
+    """Per period: ``inputs`` (N, input_steps, features), ``targets`` (N, target_steps), window ``start`` times."""
+    features = list(frame.columns)
+    mean = np.array([normalisation[name]["mean"] for name in features])
+    std = np.array([normalisation[name]["std"] for name in features])
+    values = ((frame.to_numpy() - mean) / std).astype(np.float32)
+    complete = ~np.isnan(values).any(axis=1)
+    target_column = features.index(TARGET)
+    span = config.input_steps + config.target_steps
+    if len(values) < span:
+        raise ValueError(f"the series has {len(values)} steps, fewer than one window of {span}")
+    # Views, not copies: row s of ``spans`` is the window starting at step s, shaped (features, span).
+    spans = np.lib.stride_tricks.sliding_window_view(values, span, axis=0)
+    result = {}
+    for name, (begin, end) in periods.bounds().items():
+        first, last = frame.index.searchsorted(begin), frame.index.searchsorted(end)
+        starts = window_starts(complete, first, last, span, config.stride)
+        if len(starts) == 0:
+            raise ValueError(
+                f"no complete window of {span} steps in the {name} period [{begin}, {end}); "
+                f"the data cover {frame.index[0]} to {frame.index[-1]}"
+            )
+        windows = spans[starts]
+        result[name] = {
+            "inputs": torch.from_numpy(np.ascontiguousarray(windows[:, :, : config.input_steps].transpose(0, 2, 1))),
+            "targets": torch.from_numpy(np.ascontiguousarray(windows[:, target_column, config.input_steps :])),
+            "start": torch.from_numpy(frame.index[starts].asi8.copy()),
+        }
+    return result

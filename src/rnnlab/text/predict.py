@@ -1,0 +1,33 @@
+"""Classifying new reviews with a trained checkpoint."""
+import logging
+from pathlib import Path
+
+import torch
+
+from rnnlab.io import read_json
+from rnnlab.text.classify import load_classifier
+from rnnlab.text.vectors import Vocabulary, encode
+
+
+class ReviewClassifier:
+    def __init__(self, checkpoint: str | Path, tensors: str | Path, max_len: int):
+        self.model = load_classifier(checkpoint, torch.device("cpu"))
+        tokens = read_json(Path(tensors) / "vocab.json")
+        self.vocabulary = Vocabulary(tokens[2:])
+        self.names = read_json(Path(tensors) / "labels.json")
+        self.max_len = max_len
+
+    def top(self, reviews: list[str], k: int = 3) -> list[list[tuple[str, float]]]:
+        """The ``k`` likeliest categories of each review with their probabilities."""
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        token_lists = [[t for t in jieba.lcut(review) if t.strip()] for review in reviews]
+        ids, lengths = encode(token_lists, self.vocabulary, self.max_len)
+        with torch.no_grad():
+            probabilities = self.model(ids, lengths).softmax(1)
+        best = probabilities.topk(min(k, len(self.names)), dim=1)
+        return [
+            [(self.names[i], float(p)) for p, i in zip(values, indices)]
+            for values, indices in zip(best.values.tolist(), best.indices.tolist())
+        ]

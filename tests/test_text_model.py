@@ -1,0 +1,63 @@
+import pytest
+import torch
+
+from rnnlab.text.classify import length_bucketed_batches, scores
+from rnnlab.text.model import ClassifierConfig, TextClassifier
+from rnnlab.text.vectors import Vocabulary, Word2VecConfig, embedding_matrix, encode, train_word2vec
+
+
+def test_vocabulary_pads_wraps_truncates_and_maps_unknown():
+    vocabulary = Vocabulary(["<s>", "</s>", "好", "差"])
+    assert vocabulary.encode(["好", "新词"], max_len=10) == [2, 4, 1, 3]
+    assert vocabulary.encode(["好", "差", "好"], max_len=3) == [2, 4, 5]
+    ids, lengths = encode([["好"], ["差", "差", "差", "差"]], vocabulary, max_len=4)
+    assert ids.tolist() == [[2, 4, 3, 0], [2, 5, 5, 5]]
+    assert lengths.tolist() == [3, 4]
+
+
+def test_word2vec_sees_sentence_markers_and_embedding_rows_follow_vocabulary():
+    vectors = train_word2vec([["好", "很"], ["差"]] * 5, Word2VecConfig(vector_size=8, epochs=2, workers=1))
+    assert {"<s>", "</s>", "好", "很", "差"} == set(vectors.index_to_key)
+    vocabulary = Vocabulary(list(vectors.index_to_key))
+    matrix = embedding_matrix(vectors, vocabulary)
+    assert matrix.shape == (len(vocabulary), 8)
+    assert torch.equal(matrix[0], torch.zeros(8))
+    torch.testing.assert_close(matrix[vocabulary.index["差"]], torch.tensor(vectors["差"]))
+
+
+def test_bucketed_batches_cover_every_row_once_and_repeat_with_the_seed():
+    lengths = torch.randint(1, 50, (1000,), generator=torch.Generator().manual_seed(1))
+    first = length_bucketed_batches(lengths, 16, torch.Generator().manual_seed(3))
+    again = length_bucketed_batches(lengths, 16, torch.Generator().manual_seed(3))
+    assert sorted(torch.cat(first).tolist()) == list(range(1000))
+    assert all(torch.equal(a, b) for a, b in zip(first, again))
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm", "bilstm"])
+@pytest.mark.parametrize("pooling", ["last", "max", "mean", "max_mean"])
+def test_classifier_logits_ignore_padding(cell, pooling):
+    torch.manual_seed(0)
+    config = ClassifierConfig(cell=cell, vocab_size=20, embedding_dim=6, classes=4, hidden=5, pooling=pooling)
+    model = TextClassifier(config).eval()
+    ids = torch.randint(1, 20, (3, 7))
+    lengths = torch.tensor([7, 2, 4])
+    logits = model(ids, lengths)
+    assert logits.shape == (3, 4)
+    padded = ids.clone()
+    padded[1, 2:] = 11
+    torch.testing.assert_close(model(padded, lengths), logits)
+
+
+def test_bad_config_names_field():
+    with pytest.raises(ValueError, match="pooling must be one of"):
+        ClassifierConfig(cell="gru", vocab_size=5, embedding_dim=2, classes=2, pooling="attention")
+    with pytest.raises(ValueError, match="cell must be one of"):
+        ClassifierConfig(cell="transformer", vocab_size=5, embedding_dim=2, classes=2)
+
+
+def test_scores_macro_f1_is_mean_of_class_f1():
+    result = scores(torch.tensor([0, 0, 1, 1]), torch.tensor([0, 1, 1, 1]), ["a", "b"])
+    assert result["accuracy"] == 0.75
+    assert result["per_class"]["a"]["f1"] == pytest.approx(2 / 3)
+    assert result["per_class"]["b"]["f1"] == pytest.approx(0.8)
+    assert result["macro_f1"] == pytest.approx((2 / 3 + 0.8) / 2)
