@@ -73,6 +73,6 @@ def make_windows(
         result[name] = {
             "inputs": torch.from_numpy(np.ascontiguousarray(windows[:, :, : config.input_steps].transpose(0, 2, 1))),
             "targets": torch.from_numpy(np.ascontiguousarray(windows[:, target_column, config.input_steps :])),
-            "start": torch.from_numpy(frame.index[starts].asi8.copy()),
+            "start": torch.from_numpy(frame.index[starts].as_unit("ns").asi8.copy()),  # ns since 1970
         }
     return result

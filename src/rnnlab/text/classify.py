@@ -30,9 +30,11 @@ def length_bucketed_batches(lengths: torch.Tensor, batch_size: int, generator: t
     return [batches[i] for i in torch.randperm(len(batches), generator=generator).tolist()]
 
 
-def classification_loss(model: TextClassifier, batch) -> torch.Tensor:
-    ids, lengths, labels = batch
-    return F.cross_entropy(model(ids, lengths), labels)
+def class_weights(labels: torch.Tensor, classes: int, power: float) -> torch.Tensor:
+    """(rows / class rows) ** power, scaled so that the average row weighs 1."""
+    counts = torch.bincount(labels, minlength=classes).double().clamp(min=1)
+    weights = (len(labels) / counts) ** power
+    return (weights / (weights[labels].mean())).float()
 
 
 @torch.no_grad()
@@ -110,6 +112,12 @@ def train_classifier(
             for rows in length_bucketed_batches(train["lengths"], train_config.batch_size, epoch_generator)
         ]
 
+    weights = class_weights(train["labels"], model_config.classes, model_config.class_weight_power).to(device)
+
+    def batch_loss(model: TextClassifier, batch) -> torch.Tensor:
+        ids, lengths, labels = batch
+        return F.cross_entropy(model(ids, lengths), labels, weight=weights)
+
     def validate(model: TextClassifier) -> dict[str, float]:
         logits = predict_logits(model, val["ids"], val["lengths"])
         return {
@@ -123,7 +131,7 @@ def train_classifier(
     with Live(str(live_dir), save_dvc_exp=False, dvcyaml=False) as live:
         live.log_param("device", device.type)
         return fit(
-            model, batches, classification_loss, validate, train_config, generator, live,
+            model, batches, batch_loss, validate, train_config, generator, live,
             checkpoint, checkpoint_path, monitor="macro_f1", higher_is_better=True,
         )
 

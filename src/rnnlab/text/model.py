@@ -27,6 +27,8 @@ class ClassifierConfig:
     dropout: float = 0.3
     pooling: str = "max_mean"
     fine_tune_embeddings: bool = True
+    # Loss weight of a class is (train rows / class rows) ** power: 0 plain, 1 fully balanced.
+    class_weight_power: float = 0.0
 
     def __post_init__(self):
         if self.cell not in CELLS:

@@ -1,0 +1,74 @@
+"""A throwaway copy of this project, with small params, in which tests run DVC for real."""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+BIN = Path(sys.executable).parent
+
+
+def small_params() -> dict:
+    """The committed params.yaml with sizes cut down so that every stage runs in seconds."""
+    params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+    params["word2vec"].update(vector_size=16, epochs=2, workers=1)
+    params["segment"]["workers"] = 1
+    params["tensorize"]["max_len"] = 32
+    for section in params["train"].values():
+        section.update(hidden=8, epochs=2, batch_size=32)
+    params["forecast"]["mpi_roof_2024"].update(
+        periods={"train_start": "2024-06-09", "val_start": "2024-06-18", "test_start": "2024-06-21",
+                 "test_end": "2024-06-24"},
+        windows={"input_steps": 72, "target_steps": 36, "stride": 12},
+    )
+    for section in params["train_forecast"].values():
+        section.update(hidden=8, epochs=2, batch_size=32)
+    return params
+
+
+class Project:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def run(self, *command: str, check: bool = True) -> subprocess.CompletedProcess:
+        environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+        result = subprocess.run(command, cwd=self.path, env=environment, capture_output=True, text=True)
+        if check and result.returncode != 0:
+            raise AssertionError(f"{command} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def dvc(self, *arguments: str, check: bool = True) -> subprocess.CompletedProcess:
+        return self.run(str(BIN / "dvc"), *arguments, check=check)
+
+    def git(self, *arguments: str) -> subprocess.CompletedProcess:
+        return self.run("git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", *arguments)
+
+    def write_params(self, params: dict) -> None:
+        (self.path / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+
+    def place_raw(self, stage: str, fixture: str, target: str) -> None:
+        """Puts a committed sample where ``stage`` would fetch the full file, and records it as that stage's output."""
+        destination = self.path / target
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(FIXTURES / fixture, destination)
+        self.dvc("commit", "--force", stage)
+
+
+def make_project(path: Path) -> Project:
+    for name in ("dvc.yaml", ".dvcignore", ".gitignore"):
+        shutil.copyfile(ROOT / name, path / name)
+    for folder in ("stages", "src"):
+        shutil.copytree(ROOT / folder, path / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    project = Project(path)
+    project.git("init", "-q")
+    project.dvc("init", "-q")
+    project.dvc("config", "core.analytics", "false")
+    project.write_params(small_params())
+    # dvclive needs a commit to exist in the repository it logs from.
+    project.git("add", "-A")
+    project.git("commit", "-qm", "project copy")
+    return project

@@ -1,0 +1,142 @@
+"""Station files, the regular grid and its gaps, normalisation and windows, on real station rows."""
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from rnnlab.forecast.jena import (
+    StationFileError,
+    fit_normalisation,
+    measured_columns,
+    prepare,
+    read_station_files,
+    station_files,
+)
+from rnnlab.forecast.windows import Periods, WindowConfig, make_windows, window_starts
+
+SLICE = Path(__file__).parent / "fixtures" / "mpi_roof_2024_slice.csv"
+FEATURES = ["hour", "T (degC)", "H2OC (mmol/mol)", "rho (g/m**3)", "sh (g/kg)", "Tpot (K)", "VPmax (mbar)"]
+MEASURED = measured_columns(FEATURES)
+
+
+def native_lines() -> list[bytes]:
+    return SLICE.read_bytes().split(b"\r\n")[:-1]
+
+
+def keras_style(lines: list[bytes]) -> bytes:
+    """The Keras file's shape: the first 15 columns, LF line ends, an ASCII header."""
+    return b"".join(b",".join(line.split(b",")[:15]) + b"\n" for line in lines)
+
+
+def test_native_file_has_latin1_header_and_crlf():
+    raw = SLICE.read_bytes()
+    assert b"\r\n" in raw and "W/m²".encode("latin-1") in raw and "µmol".encode("latin-1") in raw
+
+
+def test_both_formats_parse_to_the_same_values(tmp_path):
+    lines = native_lines()
+    keras = tmp_path / "keras.csv"
+    keras.write_bytes(keras_style(lines))
+    native = read_station_files([SLICE], MEASURED)
+    from_keras = read_station_files([keras], MEASURED)
+    pd.testing.assert_frame_equal(native, from_keras)
+    assert native.index[0] == pd.Timestamp("2024-06-09 11:40")
+    assert native["T (degC)"].iloc[0] == 18.76
+
+
+def test_several_files_concatenate_and_deduplicate_by_timestamp(tmp_path):
+    lines = native_lines()
+    header = lines[0]
+    (tmp_path / "a.csv").write_bytes(b"\r\n".join([header, *lines[1:101]]) + b"\r\n")
+    (tmp_path / "b.csv").write_bytes(b"\r\n".join([header, *lines[51:201]]) + b"\r\n")
+    combined = read_station_files(station_files(tmp_path), MEASURED)
+    assert len(combined) == 200
+    assert combined.index.is_monotonic_increasing and combined.index.is_unique
+
+
+def test_bad_timestamp_names_file_column_and_row(tmp_path):
+    lines = native_lines()[:5]
+    lines[3] = b"2024-06-09 12:00," + lines[3].split(b",", 1)[1]
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"\r\n".join(lines))
+    with pytest.raises(StationFileError, match=r"bad.csv: column 'Date Time' at data row 3 .*dd.mm.YYYY"):
+        read_station_files([path], MEASURED)
+
+
+def test_missing_column_is_named(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("Date Time,p (mbar)\n01.01.2009 00:10:00,996.5\n")
+    with pytest.raises(StationFileError, match=r"bad.csv: missing column\(s\) \['T \(degC\)'"):
+        read_station_files([path], MEASURED)
+
+
+def test_short_gaps_are_interpolated_long_gaps_stay_and_sentinels_are_missing():
+    measured = read_station_files([SLICE], MEASURED).iloc[:400]
+    measured = measured.drop(measured.index[100:103])  # 3 missing steps: short
+    measured = measured.drop(measured.index[200:220])  # 20 missing steps: long
+    measured.iloc[300, measured.columns.get_loc("rho (g/m**3)")] = -9999.0
+    prepared = prepare(measured, FEATURES, max_gap_steps=6)
+    frame, report = prepared.frame, prepared.report
+    assert len(frame) == 400 and (frame.index.to_series().diff().dropna() == pd.Timedelta(minutes=10)).all()
+    assert report["timestamps_missing"] == 23
+    assert report["impossible_values"]["rho (g/m**3)"] == 1
+    assert report["rows_in_long_gaps"] == 20
+    assert report["rows_interpolated"] == 4
+    assert frame.iloc[100:103].notna().all().all()
+    before, after = frame["T (degC)"].iloc[99], frame["T (degC)"].iloc[103]
+    assert frame["T (degC)"].iloc[101] == pytest.approx(before + (after - before) / 2)
+    long_gap = frame.iloc[203:223]
+    assert long_gap.isna().all().all()
+    assert frame.iloc[[202, 223]].notna().all().all()
+    assert frame["hour"].iloc[0] == pytest.approx(11 + 40 / 60)
+
+
+def test_normalisation_uses_the_training_period_only():
+    frame = prepare(read_station_files([SLICE], MEASURED), FEATURES, 6).frame
+    start, end = pd.Timestamp("2024-06-10"), pd.Timestamp("2024-06-12")
+    statistics = fit_normalisation(frame, start, end)
+    period = frame[(frame.index >= start) & (frame.index < end)]
+    assert statistics["T (degC)"]["mean"] == pytest.approx(period["T (degC)"].mean())
+    assert statistics["T (degC)"]["mean"] != pytest.approx(frame["T (degC)"].mean())
+
+
+def test_window_starts_skip_gaps_and_stay_inside_the_period():
+    complete = np.ones(100, dtype=bool)
+    complete[40] = False
+    starts = window_starts(complete, first=10, last=90, span=10, stride=5)
+    assert starts.tolist() == [10, 15, 20, 25, 30, 45, 50, 55, 60, 65, 70, 75, 80]
+    assert all(not (s <= 40 < s + 10) for s in starts)
+
+
+def test_windows_hold_the_right_rows_and_never_cross_a_boundary():
+    frame = prepare(read_station_files([SLICE], MEASURED), FEATURES, 6).frame
+    frame.iloc[700:710] = np.nan  # a long gap inside the training period
+    periods = Periods("2024-06-09", "2024-06-18", "2024-06-21", "2024-06-24")
+    normalisation = fit_normalisation(frame, *periods.bounds()["train"])
+    config = WindowConfig(input_steps=72, target_steps=36, stride=12)
+    windows = make_windows(frame, normalisation, config, periods)
+    stats = normalisation["T (degC)"]
+    for name, (begin, end) in periods.bounds().items():
+        starts = pd.to_datetime(windows[name]["start"].numpy())
+        assert (starts >= begin).all()
+        assert (starts + pd.Timedelta(minutes=10) * (72 + 36 - 1) < end).all()
+        gap_start, gap_end = frame.index[700], frame.index[709]
+        assert not ((starts <= gap_end) & (starts + pd.Timedelta(minutes=10 * 107) >= gap_start)).any()
+    first = windows["val"]
+    index = frame.index.get_loc(pd.Timestamp(first["start"][0].item()))
+    expected_target = (frame["T (degC)"].iloc[index + 72 : index + 108].to_numpy() - stats["mean"]) / stats["std"]
+    torch.testing.assert_close(first["targets"][0], torch.tensor(expected_target, dtype=torch.float32))
+    assert first["inputs"].shape[1:] == (72, len(FEATURES))
+
+
+def test_periods_must_be_ordered_and_inside_the_data():
+    with pytest.raises(ValueError, match="train_start < val_start"):
+        Periods("2024-06-12", "2024-06-10", "2024-06-20", "2024-06-21")
+    frame = prepare(read_station_files([SLICE], MEASURED), FEATURES, 6).frame
+    periods = Periods("2024-06-09", "2024-06-18", "2024-06-21", "2025-01-31")
+    later = Periods("2024-06-09", "2024-06-18", "2024-07-01", "2024-07-31")
+    normalisation = fit_normalisation(frame, *periods.bounds()["train"])
+    with pytest.raises(ValueError, match=r"no complete window .* in the test period .* the data cover"):
+        make_windows(frame, normalisation, WindowConfig(72, 36, 12), later)

@@ -1,0 +1,45 @@
+"""The forecasting chain under `dvc repro` on 16 days of real station data in the native format."""
+import json
+
+import pandas as pd
+import pytest
+
+from pipeline_project import make_project
+
+MODELS = ["rnn", "gru", "lstm", "bilstm"]
+SETUP = "mpi_roof_2024"
+TARGETS = [*(f"evaluate_forecast@{SETUP}-{m}" for m in MODELS), f"baselines_forecast@{SETUP}", f"figure_forecast@{SETUP}"]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("forecast"))
+    project.place_raw("fetch_station_extract", "mpi_roof_2024_slice.csv", "data/raw/mpi_roof_2024_sample.csv")
+    project.dvc("repro", *TARGETS)
+    return project
+
+
+def read(project, path):
+    return json.loads((project.path / path).read_text())
+
+
+def test_metrics_in_degrees_per_horizon_hour(project):
+    baselines = read(project, f"metrics/forecast/{SETUP}/baselines.json")
+    assert set(baselines) == {"hold_last", "repeat_last_24h"}
+    for name in MODELS:
+        metrics = read(project, f"metrics/forecast/{SETUP}/{name}.json")
+        assert 0 < metrics["mae"] <= metrics["rmse"] < 30
+        assert len(metrics["mae_by_hour"]) == 6  # 36 steps of 10 minutes
+        horizon = pd.read_csv(project.path / f"metrics/forecast/{SETUP}/horizon/{name}.csv")
+        assert horizon["hour"].tolist() == list(range(1, 7))
+        assert metrics["test_windows"] == (4 * 144 - 108) // 12 + 1  # 4 test days, 108-step windows every 12
+
+
+def test_prepare_reports_counts_and_figure_is_a_png(project):
+    report = read(project, f"metrics/forecast/{SETUP}/prepare.json")
+    assert report["rows_read"] == 16 * 144 and report["rows_in_long_gaps"] == 0
+    assert (project.path / f"metrics/forecast/{SETUP}/windows.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_second_repro_does_nothing(project):
+    assert "Running stage" not in project.dvc("repro", *TARGETS).stdout

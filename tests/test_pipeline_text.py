@@ -1,0 +1,53 @@
+"""The text chain under `dvc repro` on a few hundred real reviews."""
+import json
+
+import pandas as pd
+import pytest
+
+from pipeline_project import make_project
+
+MODELS = ["rnn", "gru", "lstm", "bilstm"]
+TARGETS = [*(f"evaluate@{m}" for m in MODELS), "baseline_tfidf"]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("text"))
+    project.place_raw("fetch_text", "reviews_sample.csv", "data/raw/online_shopping_10_cats.csv")
+    project.dvc("repro", *TARGETS)
+    return project
+
+
+def test_metrics_are_well_formed(project):
+    categories = json.loads((project.path / "data/text/tensors/labels.json").read_text(encoding="utf-8"))
+    test_rows = len(pd.read_parquet(project.path / "data/text/split/test.parquet"))
+    for name in [*MODELS, "tfidf_svm"]:
+        metrics = json.loads((project.path / f"metrics/text/{name}.json").read_text(encoding="utf-8"))
+        assert 0.0 <= metrics["macro_f1"] <= 1.0 and 0.0 <= metrics["accuracy"] <= 1.0
+        assert list(metrics["per_class"]) == categories
+        assert sum(row["support"] for row in metrics["per_class"].values()) == test_rows
+        confusion = pd.read_csv(project.path / f"metrics/text/confusion/{name}.csv")
+        assert list(confusion.columns) == ["actual", "predicted"] and len(confusion) == test_rows
+        if name != "tfidf_svm":
+            assert metrics["parameters"] > 0 and metrics["seconds_per_epoch"] > 0
+    assert test_rows == 80  # rows 5, 10, ..., 400 of the 401-row sample
+
+
+def test_dvc_sees_metrics_and_training_curves(project):
+    shown = project.dvc("metrics", "show", "--json").stdout
+    assert "macro_f1" in shown and "tfidf_svm" in shown
+    curve = pd.read_csv(project.path / "metrics/text/training/gru/plots/metrics/val/macro_f1.tsv", sep="\t")
+    assert curve["step"].tolist() == [0, 1]
+
+
+def test_second_repro_does_nothing(project):
+    output = project.dvc("repro", *TARGETS).stdout
+    assert "Running stage" not in output
+
+
+def test_predict_prints_category_and_top_three(project):
+    categories = json.loads((project.path / "data/text/tensors/labels.json").read_text(encoding="utf-8"))
+    output = project.run("python", "-m", "rnnlab", "predict", "--model", "gru", "这款热水器加热很快").stdout.strip()
+    predicted, top_three, review = output.split("\t")
+    assert predicted in categories and review == "这款热水器加热很快"
+    assert len(top_three.split("  ")) == 3
