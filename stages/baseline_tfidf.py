@@ -4,11 +4,12 @@ import time
 import pandas as pd
 
 from rnnlab import params
+from rnnlab.config import load_params
 from rnnlab.text.baseline import fit_tfidf_svm
 from rnnlab.text.classify import write_report
 
 if __name__ == "__main__":
-    categories = params.section(params.load(), "segment.categories")
+    categories = params.section(load_params(), "segment.categories")
     train, test = (pd.read_parquet(f"data/text/split/{name}.parquet") for name in ("train", "test"))
     started = time.perf_counter()
     classifier = fit_tfidf_svm(train["tokens"], train["cat"].map(categories.index))

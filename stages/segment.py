@@ -2,12 +2,13 @@
 import logging
 
 from rnnlab import params
+from rnnlab.config import load_params
 from rnnlab.io import atomic_path
 from rnnlab.text.corpus import read_reviews, segment
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    config = params.load()
+    config = load_params()
     categories = params.section(config, "segment.categories")
     workers = params.section(config, "segment.workers")
     frame = segment(read_reviews("data/raw/online_shopping_10_cats.csv", categories), workers)

@@ -5,16 +5,16 @@ from gensim.models import KeyedVectors
 from safetensors.torch import save_file
 
 from rnnlab import params
+from rnnlab.config import load_params
+from rnnlab.config import max_len as tensorize_max_len
 from rnnlab.io import atomic_path, write_json
 from rnnlab.text.vectors import Vocabulary, embedding_matrix, encode
 
 OUT = "data/text/tensors"
 
 if __name__ == "__main__":
-    config = params.load()
-    max_len = params.section(config, "tensorize.max_len")
-    if not isinstance(max_len, int) or max_len < 3:
-        raise params.ParamsError(f"params.yaml: tensorize.max_len must be an integer >= 3, got {max_len!r}")
+    config = load_params()
+    max_len = tensorize_max_len(config)
     categories = params.section(config, "segment.categories")
     vectors = KeyedVectors.load("data/text/word2vec.kv")
     vocabulary = Vocabulary(list(vectors.index_to_key))

@@ -2,11 +2,12 @@
 import pandas as pd
 
 from rnnlab import params
+from rnnlab.config import load_params
 from rnnlab.io import atomic_path
 from rnnlab.text.vectors import Word2VecConfig, train_word2vec
 
 if __name__ == "__main__":
-    config = params.build(Word2VecConfig, params.section(params.load(), "word2vec"), "word2vec")
+    config = params.build(Word2VecConfig, params.section(load_params(), "word2vec"), "word2vec")
     tokens = pd.read_parquet("data/text/segmented.parquet", columns=["tokens"])["tokens"]
     vectors = train_word2vec(tokens, config)
     with atomic_path("data/text/word2vec.kv") as temporary:

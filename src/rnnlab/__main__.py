@@ -2,14 +2,14 @@
 import argparse
 import sys
 
-from rnnlab import params
+from rnnlab import config
 
 
 def predict(arguments: argparse.Namespace) -> None:
     from rnnlab.text.predict import ReviewClassifier
 
     checkpoint = f"models/text/{arguments.model}.pt"
-    max_len = params.section(params.load(), "tensorize.max_len")
+    max_len = config.max_len(config.load_params())
     classifier = ReviewClassifier(checkpoint, "data/text/tensors", max_len)
     reviews = arguments.reviews or [line.strip() for line in sys.stdin if line.strip()]
     for review, ranked in zip(reviews, classifier.top(reviews)):

@@ -25,6 +25,22 @@ class TrainConfig:
     clip_norm: float = 1.0
     seed: int = 0
 
+    def __post_init__(self):
+        require_at_least_one(self, "epochs", "batch_size", "patience")
+        if self.lr <= 0:
+            raise ValueError(f"lr must be positive, got {self.lr!r}")
+
+
+def require_at_least_one(config, *names: str) -> None:
+    for name in names:
+        if getattr(config, name) < 1:
+            raise ValueError(f"{name} must be at least 1, got {getattr(config, name)!r}")
+
+
+def require_dropout(dropout: float) -> None:
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
+
 
 def pick_device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")

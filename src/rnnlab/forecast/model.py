@@ -5,6 +5,7 @@ import torch
 from torch import nn
 
 from rnnlab.text.model import CELLS
+from rnnlab.training import require_at_least_one, require_dropout
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class ForecastConfig:
     dropout: float = 0.0
 
     def __post_init__(self):
+        require_at_least_one(self, "hidden", "layers")
+        require_dropout(self.dropout)
         if self.cell not in CELLS:
             raise ValueError(f"cell must be one of {sorted(CELLS)}, got {self.cell!r}")
 

@@ -1,5 +1,6 @@
 """A forecasting setup from params.yaml: which station data, which features, which periods and windows."""
 from dataclasses import dataclass
+from pathlib import Path
 
 from rnnlab import params
 from rnnlab.forecast.jena import DERIVED, PHYSICAL_LIMITS, TARGET
@@ -16,16 +17,19 @@ class Setup:
     windows: WindowConfig
 
 
-def load_setup(all_params: dict, name: str) -> Setup:
+def load_setup(all_params: dict, name: str, path: str | Path = params.PARAMS_FILE) -> Setup:
     key = f"forecast.{name}"
-    values = dict(params.section(all_params, key))
-    periods = params.build(Periods, values.pop("periods", None), f"{key}.periods")
-    windows = params.build(WindowConfig, values.pop("windows", None), f"{key}.windows")
-    setup = params.build(Setup, values, key, name=name, periods=periods, windows=windows)
+    values = params.section(all_params, key, path)
+    if not isinstance(values, dict):
+        raise params.ParamsError(f"{path}: {key} must be a mapping, got {values!r}")
+    values = dict(values)
+    periods = params.build(Periods, values.pop("periods", None), f"{key}.periods", path)
+    windows = params.build(WindowConfig, values.pop("windows", None), f"{key}.windows", path)
+    setup = params.build(Setup, values, key, path, name=name, periods=periods, windows=windows)
     unknown = [f for f in setup.features if f not in DERIVED and f not in PHYSICAL_LIMITS]
     if unknown or TARGET not in setup.features:
         raise params.ParamsError(
-            f"params.yaml: {key}.features must include {TARGET!r} and name station columns or "
+            f"{path}: {key}.features must include {TARGET!r} and name station columns or "
             f"{sorted(DERIVED)}; unknown: {unknown}"
         )
     return setup

@@ -7,6 +7,7 @@ import pandas as pd
 import torch
 
 from rnnlab.forecast.jena import TARGET
+from rnnlab.training import require_at_least_one
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,9 @@ class WindowConfig:
     input_steps: int = 720
     target_steps: int = 288
     stride: int = 144
+
+    def __post_init__(self):
+        require_at_least_one(self, "input_steps", "target_steps", "stride")
 
 
 @dataclass(frozen=True)

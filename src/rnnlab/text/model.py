@@ -6,6 +6,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 import rnnlab.nn
+from rnnlab.training import require_at_least_one, require_dropout
 
 CELLS = {
     "rnn": (rnnlab.nn.RNN, False),
@@ -31,6 +32,8 @@ class ClassifierConfig:
     class_weight_power: float = 0.0
 
     def __post_init__(self):
+        require_at_least_one(self, "hidden", "layers")
+        require_dropout(self.dropout)
         if self.cell not in CELLS:
             raise ValueError(f"cell must be one of {sorted(CELLS)}, got {self.cell!r}")
         if self.pooling not in POOLINGS:

@@ -7,6 +7,7 @@ import torch
 from gensim.models import KeyedVectors, Word2Vec
 
 from rnnlab.text.corpus import sentence
+from rnnlab.training import require_at_least_one
 
 PAD, UNKNOWN = "<pad>", "<unk>"
 
@@ -17,6 +18,9 @@ class Word2VecConfig:
     epochs: int = 5
     workers: int = 2
     seed: int = 0
+
+    def __post_init__(self):
+        require_at_least_one(self, "vector_size", "epochs", "workers")
 
 
 def train_word2vec(token_lists: Iterable[list[str]], config: Word2VecConfig) -> KeyedVectors:

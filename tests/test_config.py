@@ -1,0 +1,59 @@
+"""params.yaml is checked whole before a stage works; every error names the key."""
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from rnnlab import config
+from rnnlab.params import ParamsError
+
+COMMITTED = yaml.safe_load((Path(__file__).resolve().parents[1] / "params.yaml").read_text(encoding="utf-8"))
+
+
+def test_committed_params_are_valid():
+    config.check(COMMITTED)
+
+
+def with_change(path: str, value):
+    changed = copy.deepcopy(COMMITTED)
+    *parents, last = path.split(".")
+    node = changed
+    for part in parents:
+        node = node[part]
+    node[last] = value
+    return changed
+
+
+@pytest.mark.parametrize(
+    "key,value,message",
+    [
+        ("train.transformer", {"hidden": 8}, r"train.transformer is not a model; expected one of"),
+        ("train_forecast.cnn", {}, r"train_forecast.cnn is not a model"),
+        ("train.lstm.hidden", -5, r"train.lstm.hidden must not be negative"),
+        ("train.gru.hidden", 0, r"train.gru: hidden must be at least 1"),
+        ("train.rnn.epochs", "ten", r"train.rnn.epochs must be int, got 'ten'"),
+        ("train.rnn.pooling", "attention", r"train.rnn: pooling must be one of"),
+        ("train.lstm.dropout", 1.5, r"train.lstm: dropout must be in \[0, 1\)"),
+        ("train_forecast.gru.lr", 0, r"train_forecast.gru: lr must be positive"),
+        ("word2vec.vector_size", 0, r"word2vec: vector_size must be at least 1"),
+        ("tensorize.max_len", 2, r"tensorize.max_len must be an integer of at least 3"),
+        ("segment.workers", 0, r"segment.workers must be a positive integer"),
+        ("forecast.mpi_roof_2024.windows.stride", 0, r"forecast.mpi_roof_2024.windows: stride must be at least 1"),
+        ("forecast.mpi_roof_2024.periods.val_start", "2024-01-01", r"forecast.mpi_roof_2024.periods: .*train_start < val_start"),
+        ("forecast.mpi_roof_2024.periods.test_end", "not a date", r"forecast.mpi_roof_2024.periods"),
+        ("forecast.mpi_roof_2024.features", ["hour", "wind"], r"forecast.mpi_roof_2024.features must include"),
+        ("forecast.jena2009_2016.sorce", "x.csv", r"forecast.jena2009_2016.sorce is not a known key"),
+        ("evaluate", {}, r"evaluate is not a known section"),
+    ],
+)
+def test_bad_values_name_their_key(key, value, message):
+    with pytest.raises(ParamsError, match=message):
+        config.check(with_change(key, value))
+
+
+def test_load_params_reports_unreadable_yaml(tmp_path):
+    path = tmp_path / "params.yaml"
+    path.write_text("train: {rnn: [\n")
+    with pytest.raises(ParamsError, match="params.yaml: cannot read"):
+        config.load_params(path)
