@@ -66,16 +66,17 @@ def fit(
     validate: Callable[[nn.Module], dict[str, float]],
     config: TrainConfig,
     generator: torch.Generator,
-    live: Live,
-    checkpoint: Callable[[nn.Module], dict],
+    model_config: dict,
     checkpoint_path: str | Path,
+    live_dir: str | Path,
     monitor: str,
     higher_is_better: bool,
 ) -> FitResult:
-    """Trains ``model`` in place and saves ``checkpoint(model)`` whenever ``validate(model)[monitor]`` improves.
+    """Trains ``model`` in place, saving it with ``model_config`` whenever ``validate(model)[monitor]`` improves.
 
     ``batches(generator)`` lists one epoch's batches (on the model's device); ``batch_loss`` is the mean
-    loss of one. Stops after ``config.patience`` epochs without improvement.
+    loss of one. Stops after ``config.patience`` epochs without improvement. dvclive logs every epoch's
+    train loss, validation scores and seconds to ``live_dir``.
     """
     parameters = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(parameters, lr=config.lr, weight_decay=config.weight_decay)
@@ -83,41 +84,57 @@ def fit(
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=config.epochs * steps_per_epoch)
     best = FitResult(best_epoch=0, best_score=-math.inf if higher_is_better else math.inf, seconds_per_epoch=0.0)
     durations = []
-    for epoch in range(1, config.epochs + 1):
-        started = time.perf_counter()
-        model.train()
-        total, count = 0.0, 0
-        progress = tqdm(batches(generator), desc=f"epoch {epoch}/{config.epochs}", leave=False)
-        for batch in progress:
-            loss = batch_loss(model, batch)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            nn.utils.clip_grad_norm_(parameters, config.clip_norm)
-            optimizer.step()
-            schedule.step()
-            total, count = total + loss.item(), count + 1
-            progress.set_postfix(loss=f"{total / count:.4f}")
-        durations.append(time.perf_counter() - started)
-        model.eval()
-        with torch.no_grad():
-            scores = validate(model)
-        live.log_metric("train/loss", total / count)
-        for name, value in scores.items():
-            live.log_metric(f"val/{name}", value)
-        live.log_metric("seconds_per_epoch", durations[-1])
-        live.next_step()
-        score = scores[monitor]
-        improved = score > best.best_score if higher_is_better else score < best.best_score
-        tqdm.write(f"epoch {epoch}: train loss {total / count:.4f}, val {scores}, {durations[-1]:.1f} s")
-        if improved:
-            best.best_epoch, best.best_score = epoch, score
-            with atomic_path(checkpoint_path) as temporary:
-                torch.save(checkpoint(model), temporary)
-        elif epoch - best.best_epoch >= config.patience:
-            tqdm.write(f"no improvement in {config.patience} epochs: stopping after epoch {epoch}")
-            break
-    best.seconds_per_epoch = sum(durations) / len(durations)
-    live.summary.update(
-        best_epoch=best.best_epoch, **{f"best_val_{monitor}": best.best_score}, mean_seconds_per_epoch=best.seconds_per_epoch
-    )
+    with Live(str(live_dir), save_dvc_exp=False, dvcyaml=False) as live:
+        live.log_param("device", next(model.parameters()).device.type)
+        for epoch in range(1, config.epochs + 1):
+            started = time.perf_counter()
+            model.train()
+            total, count = 0.0, 0
+            progress = tqdm(batches(generator), desc=f"epoch {epoch}/{config.epochs}", leave=False)
+            for batch in progress:
+                loss = batch_loss(model, batch)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                nn.utils.clip_grad_norm_(parameters, config.clip_norm)
+                optimizer.step()
+                schedule.step()
+                total, count = total + loss.item(), count + 1
+                progress.set_postfix(loss=f"{total / count:.4f}")
+            durations.append(time.perf_counter() - started)
+            model.eval()
+            with torch.no_grad():
+                scores = validate(model)
+            live.log_metric("train/loss", total / count)
+            for name, value in scores.items():
+                live.log_metric(f"val/{name}", value)
+            live.log_metric("seconds_per_epoch", durations[-1])
+            live.next_step()
+            score = scores[monitor]
+            improved = score > best.best_score if higher_is_better else score < best.best_score
+            tqdm.write(f"epoch {epoch}: train loss {total / count:.4f}, val {scores}, {durations[-1]:.1f} s")
+            if improved:
+                best.best_epoch, best.best_score = epoch, score
+                save_checkpoint(checkpoint_path, model_config, model)
+            elif epoch - best.best_epoch >= config.patience:
+                tqdm.write(f"no improvement in {config.patience} epochs: stopping after epoch {epoch}")
+                break
+        best.seconds_per_epoch = sum(durations) / len(durations)
+        live.summary.update(
+            best_epoch=best.best_epoch,
+            **{f"best_val_{monitor}": best.best_score},
+            mean_seconds_per_epoch=best.seconds_per_epoch,
+        )
     return best
+
+
+def save_checkpoint(path: str | Path, model_config: dict, model: nn.Module) -> None:
+    """The model's state_dict with the config that rebuilds it; loadable with ``weights_only=True``."""
+    state = {name: tensor.cpu() for name, tensor in model.state_dict().items()}
+    with atomic_path(path) as temporary:
+        torch.save({"config": model_config, "state_dict": state}, temporary)
+
+
+def load_checkpoint(path: str | Path) -> tuple[dict, dict]:
+    """The config and state_dict that ``save_checkpoint`` wrote."""
+    saved = torch.load(path, map_location="cpu", weights_only=True)
+    return saved["config"], saved["state_dict"]

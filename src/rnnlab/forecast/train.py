@@ -2,13 +2,12 @@
 from pathlib import Path
 
 import torch
-from dvclive import Live
 from safetensors.torch import load_file
 from torch.nn import functional as F
 
 from rnnlab.forecast.model import ForecastConfig, Forecaster
 from rnnlab.io import read_json
-from rnnlab.training import FitResult, TrainConfig, fit, pick_device, seed_everything
+from rnnlab.training import FitResult, TrainConfig, fit, load_checkpoint, pick_device, seed_everything
 
 
 def load_windows(directory: str | Path, name: str) -> dict[str, torch.Tensor]:
@@ -61,21 +60,16 @@ def train_forecaster(
             "mae_degc": ((predicted - val["targets"]).abs().mean() * std).item(),
         }
 
-    def checkpoint(model: Forecaster) -> dict:
-        return {"config": model_config.to_dict(), "state_dict": {k: v.cpu() for k, v in model.state_dict().items()}}
-
-    with Live(str(live_dir), save_dvc_exp=False, dvcyaml=False) as live:
-        live.log_param("device", device.type)
-        return fit(
-            model, batches, batch_loss, validate, train_config, generator, live,
-            checkpoint, checkpoint_path, monitor="loss", higher_is_better=False,
-        )
+    return fit(
+        model, batches, batch_loss, validate, train_config, generator, model_config.to_dict(),
+        checkpoint_path, live_dir, monitor="loss", higher_is_better=False,
+    )
 
 
 def load_forecaster(checkpoint_path: str | Path) -> Forecaster:
-    saved = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
-    model = Forecaster(ForecastConfig(**saved["config"]))
-    model.load_state_dict(saved["state_dict"])
+    config, state = load_checkpoint(checkpoint_path)
+    model = Forecaster(ForecastConfig(**config))
+    model.load_state_dict(state)
     return model.to(pick_device()).eval()
 
 

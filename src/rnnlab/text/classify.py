@@ -3,7 +3,6 @@ from pathlib import Path
 
 import pandas as pd
 import torch
-from dvclive import Live
 from safetensors import safe_open
 from safetensors.torch import load_file
 from sklearn.metrics import accuracy_score, precision_recall_fscore_support
@@ -11,7 +10,7 @@ from torch.nn import functional as F
 
 from rnnlab.io import atomic_path, read_json, write_json
 from rnnlab.text.model import ClassifierConfig, TextClassifier
-from rnnlab.training import FitResult, TrainConfig, fit, pick_device, seed_everything
+from rnnlab.training import FitResult, TrainConfig, fit, load_checkpoint, pick_device, seed_everything
 
 # Batches are drawn from pools of this many batches sorted by length, so a batch's sequences have
 # similar lengths and the packed recurrence runs few steps past the shortest ones.
@@ -125,21 +124,16 @@ def train_classifier(
             "macro_f1": scores(val["labels"], logits.argmax(1), names)["macro_f1"],
         }
 
-    def checkpoint(model: TextClassifier) -> dict:
-        return {"config": model_config.to_dict(), "state_dict": {k: v.cpu() for k, v in model.state_dict().items()}}
-
-    with Live(str(live_dir), save_dvc_exp=False, dvcyaml=False) as live:
-        live.log_param("device", device.type)
-        return fit(
-            model, batches, batch_loss, validate, train_config, generator, live,
-            checkpoint, checkpoint_path, monitor="macro_f1", higher_is_better=True,
-        )
+    return fit(
+        model, batches, batch_loss, validate, train_config, generator, model_config.to_dict(),
+        checkpoint_path, live_dir, monitor="macro_f1", higher_is_better=True,
+    )
 
 
 def load_classifier(checkpoint_path: str | Path, device: torch.device | None = None) -> TextClassifier:
-    saved = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
-    model = TextClassifier(ClassifierConfig(**saved["config"]))
-    model.load_state_dict(saved["state_dict"])
+    config, state = load_checkpoint(checkpoint_path)
+    model = TextClassifier(ClassifierConfig(**config))
+    model.load_state_dict(state)
     return model.to(device or pick_device()).eval()
 
 
