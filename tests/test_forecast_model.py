@@ -24,10 +24,20 @@ def test_errors_overall_and_per_horizon_hour():
 
 
 @pytest.mark.parametrize("cell", ["rnn", "gru", "lstm", "bilstm"])
-def test_forecaster_starts_from_the_last_observed_temperature(cell):
+@pytest.mark.parametrize("base", ["none", "hold_last", "repeat_last_24h"])
+def test_forecaster_corrects_its_base_forecast(cell, base):
     torch.manual_seed(0)
-    model = Forecaster(ForecastConfig(cell=cell, features=3, target_steps=5, target_feature=1, hidden=4))
-    torch.nn.init.zeros_(model.head.weight)
-    torch.nn.init.zeros_(model.head.bias)
-    inputs = torch.randn(2, 7, 3)
-    assert torch.equal(model(inputs), inputs[:, -1, 1:2].expand(-1, 5))
+    config = ForecastConfig(cell=cell, features=3, target_steps=150, target_feature=1, hidden=4, base=base)
+    model = Forecaster(config).eval()  # the head starts at zero
+    inputs = torch.randn(2, 200, 3)
+    expected = {
+        "none": torch.zeros(2, 150),
+        "hold_last": inputs[:, -1, 1:2].expand(-1, 150),
+        "repeat_last_24h": torch.cat([inputs[:, -144:, 1], inputs[:, -144:-138, 1]], dim=1),
+    }[base]
+    assert torch.equal(model(inputs), expected)
+
+
+def test_unknown_base_is_named():
+    with pytest.raises(ValueError, match="base must be one of"):
+        ForecastConfig(cell="gru", features=3, target_steps=5, target_feature=1, base="climatology")
