@@ -1,11 +1,11 @@
 """Classifying new reviews with a trained checkpoint."""
-import logging
 from pathlib import Path
 
 import torch
 
 from rnnlab.io import read_json
 from rnnlab.text.classify import load_classifier
+from rnnlab.text.corpus import _tokenize
 from rnnlab.text.vectors import Vocabulary, encode
 
 
@@ -19,10 +19,8 @@ class ReviewClassifier:
 
     def top(self, reviews: list[str], k: int = 3) -> list[list[tuple[str, float]]]:
         """The ``k`` likeliest categories of each review with their probabilities."""
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        token_lists = [[t for t in jieba.lcut(review) if t.strip()] for review in reviews]
+        # The segment stage's own tokenizer, so that reviews are split exactly as the training data was.
+        token_lists = _tokenize(reviews)
         ids, lengths = encode(token_lists, self.vocabulary, self.max_len)
         with torch.no_grad():
             probabilities = self.model(ids, lengths).softmax(1)
