@@ -79,3 +79,28 @@ def test_matches_torch(kind, layers, bidirectional, layout, given_hx, dtype):
     )
     for mine, theirs in zip(grads_ours, grads_ref, strict=True):
         torch.testing.assert_close(mine, theirs, rtol=0, atol=tolerance)
+
+
+@pytest.mark.parametrize(
+    "cell", [rnnlab.nn.RNNCell(3, 4), rnnlab.nn.RNNCell(3, 4, nonlinearity="relu"), rnnlab.nn.GRUCell(3, 4), rnnlab.nn.LSTMCell(3, 4)],
+    ids=["rnn_tanh", "rnn_relu", "gru", "lstm"],
+)
+def test_step_backward_is_the_derivative_of_step(cell):
+    generator = torch.Generator().manual_seed(0)
+    width = cell.gates * cell.hidden_size
+
+    def random(columns):
+        return torch.randn(5, columns, dtype=torch.float64, generator=generator, requires_grad=True)
+
+    projected_input, projected_hidden = random(width), random(width)
+    state = tuple(random(cell.hidden_size) for _ in range(cell.state_count))
+    new_state, saved = cell.step(projected_input, projected_hidden, state)
+    grad_state = tuple(torch.randn(s.shape, dtype=torch.float64, generator=generator) for s in new_state)
+    expected = torch.autograd.grad(new_state, [projected_input, projected_hidden, *state], grad_state, allow_unused=True)
+
+    grad_input, grad_hidden, direct = cell.step_backward(saved, grad_state)
+    for mine, theirs in zip([grad_input, grad_hidden, *direct], expected, strict=True):
+        if theirs is None:
+            assert mine is None
+        else:
+            torch.testing.assert_close(mine, theirs, rtol=0, atol=1e-12)

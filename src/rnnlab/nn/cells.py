@@ -1,14 +1,20 @@
-"""Recurrent cells with PyTorch's equations, built on ``nn.Linear``.
+"""Recurrent cells with PyTorch's equations, built on ``nn.Linear``, each with its derivative.
 
-A cell never sees raw inputs: its layer projects the inputs of all time steps at once through
-``cell.input_proj`` and hands the cell one step of that projection. Per step a cell only does the
-hidden-to-hidden product and the gate arithmetic. Every cell's state is a tuple of tensors whose
-first element is the output ``h``, so layers treat all cells alike.
+A cell never runs a matrix product: its layer projects the inputs of all time steps at once through
+``cell.input_proj``, each step's previous output through ``cell.hidden_proj``, and hands the cell one
+step of both. ``step`` is the gate arithmetic and ``step_backward`` its derivative, written out so that
+the layer runs backpropagation through time itself and forms the hidden weights' gradient with one
+matrix product over all steps, where autograd would form one per step. Every cell's state is a tuple
+of tensors whose first element is the output ``h``, so layers treat all cells alike.
 """
 import torch
 from torch import nn
 
 State = tuple[torch.Tensor, ...]
+# What a step keeps for its backward: cell-specific tensors.
+Saved = tuple[torch.Tensor, ...]
+# The gradient of a state's tensors except through the hidden projection; None where there is none.
+DirectGradient = tuple[torch.Tensor | None, ...]
 
 
 def require_positive(name: str, value: int) -> None:
@@ -21,6 +27,8 @@ class RecurrentCell(nn.Module):
 
     gates: int = 1
     state_count: int = 1
+    # Whether step_backward's projected-input and projected-hidden gradients are one tensor.
+    hidden_gradient_is_input_gradient: bool = True
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True):
         super().__init__()
@@ -38,6 +46,18 @@ class RecurrentCell(nn.Module):
         for parameter in self.parameters():
             nn.init.uniform_(parameter, -bound, bound)
 
+    def step(self, projected_input: torch.Tensor, projected_hidden: torch.Tensor, state: State) -> tuple[State, Saved]:
+        """The next state from one step's projections and the previous state, and what the backward needs
+        (never a view of ``projected_input``: the layer reuses that memory for gradients)."""
+        raise NotImplementedError
+
+    def step_backward(
+        self, saved: Saved, grad_state: State
+    ) -> tuple[torch.Tensor, torch.Tensor, DirectGradient]:
+        """From the gradient of a step's new state: those of its projected input, its projected hidden
+        and its previous state (the part that does not pass through the projected hidden)."""
+        raise NotImplementedError
+
 
 class RNNCell(RecurrentCell):
     """h' = act(W_ih x + b_ih + W_hh h + b_hh) with act tanh or relu."""
@@ -47,26 +67,43 @@ class RNNCell(RecurrentCell):
             raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         super().__init__(input_size, hidden_size, bias)
         self.nonlinearity = nonlinearity
-        self.activation = torch.tanh if nonlinearity == "tanh" else torch.relu
 
-    def forward(self, projected_input: torch.Tensor, state: State) -> State:
-        (h,) = state
-        return (self.activation(projected_input + self.hidden_proj(h)),)
+    def step(self, projected_input, projected_hidden, state):
+        pre_activation = projected_input + projected_hidden
+        h = torch.tanh(pre_activation) if self.nonlinearity == "tanh" else torch.relu(pre_activation)
+        return (h,), (h,)
+
+    def step_backward(self, saved, grad_state):
+        ((h,), (grad_h,)) = saved, grad_state
+        grad = grad_h * (1 - h * h) if self.nonlinearity == "tanh" else grad_h * (h > 0)
+        return grad, grad, (None,)
 
 
 class GRUCell(RecurrentCell):
     """PyTorch's GRU: the reset gate scales ``W_hn h + b_hn``, not ``h``."""
 
     gates = 3
+    hidden_gradient_is_input_gradient = False
 
-    def forward(self, projected_input: torch.Tensor, state: State) -> State:
+    def step(self, projected_input, projected_hidden, state):
         (h,) = state
         input_rz, input_n = projected_input.split([2 * self.hidden_size, self.hidden_size], 1)
-        hidden_rz, hidden_n = self.hidden_proj(h).split([2 * self.hidden_size, self.hidden_size], 1)
-        r, z = torch.sigmoid(input_rz + hidden_rz).chunk(2, 1)
+        hidden_rz, hidden_n = projected_hidden.split([2 * self.hidden_size, self.hidden_size], 1)
+        rz = torch.sigmoid(input_rz + hidden_rz)
+        r, z = rz.chunk(2, 1)
         n = torch.tanh(input_n + r * hidden_n)
         # (1 - z) * n + z * h, one operation shorter.
-        return (n + z * (h - n),)
+        return (n + z * (h - n),), (rz, n, hidden_n, h)
+
+    def step_backward(self, saved, grad_state):
+        rz, n, hidden_n, h = saved
+        (grad_h,) = grad_state
+        r, z = rz.chunk(2, 1)
+        grad_input_n = grad_h * (1 - z) * (1 - n * n)
+        grad_rz = torch.cat([grad_input_n * hidden_n, grad_h * (h - n)], 1) * rz * (1 - rz)
+        grad_input = torch.cat([grad_rz, grad_input_n], 1)
+        grad_hidden = torch.cat([grad_rz, grad_input_n * r], 1)
+        return grad_input, grad_hidden, (grad_h * z,)
 
 
 class LSTMCell(RecurrentCell):
@@ -75,10 +112,20 @@ class LSTMCell(RecurrentCell):
     gates = 4
     state_count = 2
 
-    def forward(self, projected_input: torch.Tensor, state: State) -> State:
-        h, c = state
-        gates = projected_input + self.hidden_proj(h)
-        i, f, g, o = gates.chunk(4, 1)
-        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
-        h = torch.sigmoid(o) * torch.tanh(c)
-        return h, c
+    def step(self, projected_input, projected_hidden, state):
+        _, c = state
+        i, f, g, o = (projected_input + projected_hidden).chunk(4, 1)
+        i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+        c_next = f * c + i * g
+        tanh_c = torch.tanh(c_next)
+        return (o * tanh_c, c_next), (i, f, g, o, c, tanh_c)
+
+    def step_backward(self, saved, grad_state):
+        i, f, g, o, c, tanh_c = saved
+        grad_h, grad_c = grad_state
+        grad_c = grad_c + grad_h * o * (1 - tanh_c * tanh_c)
+        grad_gates = torch.cat(
+            [grad_c * g * i * (1 - i), grad_c * c * f * (1 - f), grad_c * i * (1 - g * g), grad_h * tanh_c * o * (1 - o)],
+            1,
+        )
+        return grad_gates, grad_gates, (None, grad_c * f)

@@ -2,53 +2,123 @@
 
 Packed data is ``(data, batch_sizes)`` as in ``PackedSequence``: the rows of all time steps,
 time-major, sequences sorted longest first, so step t holds the first ``batch_sizes[t]`` sequences.
-Sequences that end are dropped by shrinking the batch (forward) or joined by growing it (reverse):
-no per-step gathers or scatters.
+The running state covers the first ``batch_sizes[t]`` rows: going forward in time it sheds the rows
+of sequences that have ended (their final state), going backward it takes on the initial state of
+sequences that start. No per-step gathers or scatters.
 """
 import torch
 from torch import nn
+from torch.autograd.function import once_differentiable
 from torch.nn import functional as F
 
 from rnnlab.nn.cells import RecurrentCell, State
 
 
+def resize(running: State, batch: int, joining: State, leaving: list[torch.Tensor]) -> State:
+    """``running`` cut or grown to ``batch`` rows: rows it sheds are written to ``leaving``, rows it
+    gains are taken from ``joining`` (both full-batch)."""
+    rows = running[0].shape[0]
+    if batch < rows:
+        for sink, tensor in zip(leaving, running):
+            sink[batch:rows] = tensor[batch:]
+        return tuple(tensor[:batch] for tensor in running)
+    if batch > rows:
+        return tuple(torch.cat([tensor, source[rows:batch]]) for tensor, source in zip(running, joining))
+    return running
+
+
+class Scan(torch.autograd.Function):
+    """A cell over all steps of packed data in the given order, with backpropagation through time by hand.
+
+    The input projection is one product over all steps; per step only the hidden product and the cell's
+    arithmetic run. Each weight's gradient is one product over all steps.
+    """
+
+    @staticmethod
+    def forward(ctx, cell, order, batch_sizes, data, input_weight, input_bias, hidden_weight, hidden_bias, *initial):
+        projected = F.linear(data, input_weight, input_bias)
+        steps = projected.split(batch_sizes)
+        output = data.new_empty(len(data), cell.hidden_size)
+        previous_output = torch.empty_like(output)
+        outputs, previous_outputs = output.split(batch_sizes), previous_output.split(batch_sizes)
+        final = [torch.empty_like(s) for s in initial]
+        state, saved = tuple(s[:0] for s in initial), []
+        for t in order:
+            state = resize(state, batch_sizes[t], initial, final)
+            previous_outputs[t].copy_(state[0])
+            state, kept = cell.step(steps[t], F.linear(state[0], hidden_weight, hidden_bias), state)
+            outputs[t].copy_(state[0])
+            saved.append(kept)
+        resize(state, 0, initial, final)
+        ctx.save_for_backward(data, input_weight, hidden_weight)
+        ctx.cell, ctx.order, ctx.batch_sizes, ctx.saved = cell, order, batch_sizes, saved
+        ctx.previous_output, ctx.projected, ctx.has_bias = previous_output, projected, input_bias is not None
+        return (output, *final)
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad_output, *grad_final):
+        data, input_weight, hidden_weight = ctx.saved_tensors
+        batch_sizes = ctx.batch_sizes
+        grad_outputs = grad_output.split(batch_sizes)
+        # The projection is not read again: its memory takes the gradient (a fresh buffer this size costs
+        # page faults on every call).
+        grad_projected = ctx.projected
+        separate = not ctx.cell.hidden_gradient_is_input_gradient
+        grad_hidden_projected = torch.empty_like(grad_projected) if separate else grad_projected
+        grad_projected_steps = grad_projected.split(batch_sizes)
+        grad_hidden_steps = grad_hidden_projected.split(batch_sizes)
+        grad_initial = [torch.empty_like(g) for g in grad_final]
+        grad_state = tuple(g[:0] for g in grad_final)
+        for t, kept in zip(reversed(ctx.order), reversed(ctx.saved)):
+            grad_state = resize(grad_state, batch_sizes[t], grad_final, grad_initial)
+            upstream = (grad_state[0] + grad_outputs[t], *grad_state[1:])
+            grad_input, grad_hidden, direct = ctx.cell.step_backward(kept, upstream)
+            grad_projected_steps[t].copy_(grad_input)
+            if separate:
+                grad_hidden_steps[t].copy_(grad_hidden)
+            through_hidden = grad_hidden @ hidden_weight
+            grad_state = (through_hidden if direct[0] is None else through_hidden + direct[0], *direct[1:])
+        resize(grad_state, 0, grad_final, grad_initial)
+        # x.T @ g, then transposed: far faster than g.T @ x when x is narrow (a few input features).
+        grad_input_weight = (data.T @ grad_projected).T
+        grad_hidden_weight = (ctx.previous_output.T @ grad_hidden_projected).T
+        grad_input_bias = grad_projected.sum(0) if ctx.has_bias else None
+        grad_hidden_bias = grad_hidden_projected.sum(0) if ctx.has_bias else None
+        grad_data = grad_projected @ input_weight if ctx.needs_input_grad[3] else None
+        return (None, None, None, grad_data, grad_input_weight, grad_input_bias, grad_hidden_weight, grad_hidden_bias,
+                *grad_initial)
+
+
 class Layer(nn.Module):
     """Runs a cell forward in time; the final state of each sequence is taken at its own last step."""
+
+    reverse = False
 
     def __init__(self, cell: RecurrentCell):
         super().__init__()
         self.cell = cell
 
     def forward(self, data: torch.Tensor, batch_sizes: list[int], state: State) -> tuple[torch.Tensor, State]:
-        # torch.split, not slicing in a loop: the backward of many slices of one tensor is quadratic.
-        steps = torch.split(self.cell.input_proj(data), batch_sizes)
-        outputs, finished = [], []
-        for projected_input in steps:
-            batch = projected_input.shape[0]
-            if batch < state[0].shape[0]:
-                finished.append(tuple(s[batch:] for s in state))
-                state = tuple(s[:batch] for s in state)
-            state = self.cell(projected_input, state)
-            outputs.append(state[0])
-        # Sequences that ended later sit at lower batch rows.
-        final = tuple(torch.cat([s, *parts[::-1]]) for s, *parts in zip(state, *finished))
-        return torch.cat(outputs), final
+        steps = range(len(batch_sizes))
+        output, *final = Scan.apply(
+            self.cell,
+            steps[::-1] if self.reverse else steps,
+            batch_sizes,
+            data,
+            self.cell.input_proj.weight,
+            self.cell.input_proj.bias,
+            self.cell.hidden_proj.weight,
+            self.cell.hidden_proj.bias,
+            *state,
+        )
+        return output, tuple(final)
 
 
 class ReverseLayer(Layer):
     """Runs a cell backward in time, each sequence starting from its own last step."""
 
-    def forward(self, data: torch.Tensor, batch_sizes: list[int], state: State) -> tuple[torch.Tensor, State]:
-        steps = torch.split(self.cell.input_proj(data), batch_sizes)
-        initial, state = state, tuple(s[: batch_sizes[-1]] for s in state)
-        outputs = []
-        for projected_input in reversed(steps):
-            batch, running = projected_input.shape[0], state[0].shape[0]
-            if batch > running:
-                state = tuple(torch.cat([s, s0[running:batch]]) for s, s0 in zip(state, initial))
-            state = self.cell(projected_input, state)
-            outputs.append(state[0])
-        return torch.cat(outputs[::-1]), state
+    reverse = True
 
 
 class Stacked(nn.Module):
