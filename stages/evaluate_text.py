@@ -1,15 +1,15 @@
 """evaluate@<model>: test-split scores -> metrics/text/<model>.json, confusion and per-class CSVs."""
 import sys
 
-from rnnlab.io import read_json
-from rnnlab.text.classify import load_classifier, load_split, predict_logits, write_report
+from rnnlab.io import read_json, read_tensors
+from rnnlab.text.classify import load_classifier, predict_logits, write_report
 
 TENSORS = "data/text/tensors"
 
 if __name__ == "__main__":
     name = sys.argv[1]
     model = load_classifier(f"models/text/{name}.pt")
-    test = load_split(TENSORS, "test")
+    test = read_tensors(TENSORS, "test")
     predicted = predict_logits(model, test["ids"], test["lengths"]).argmax(1)
     training = read_json(f"metrics/text/training/{name}/metrics.json")
     extra = {

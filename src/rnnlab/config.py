@@ -5,7 +5,8 @@ from rnnlab import params
 from rnnlab.forecast.jena import TARGET
 from rnnlab.forecast.model import ForecastConfig
 from rnnlab.forecast.setup import Setup, load_setup
-from rnnlab.text.model import CELLS, ClassifierConfig
+from rnnlab.nn import NETWORKS
+from rnnlab.text.model import ClassifierConfig
 from rnnlab.text.vectors import Word2VecConfig
 from rnnlab.training import TrainConfig
 
@@ -48,8 +49,8 @@ def model_names(all_params: dict, section: str, path: str | Path = params.PARAMS
     if not isinstance(models, dict):
         raise params.ParamsError(f"{path}: {section} must map model names to settings, got {models!r}")
     for name in models:
-        if name not in CELLS:
-            raise params.ParamsError(f"{path}: {section}.{name} is not a model; expected one of {sorted(CELLS)}")
+        if name not in NETWORKS:
+            raise params.ParamsError(f"{path}: {section}.{name} is not a model; expected one of {sorted(NETWORKS)}")
     return list(models)
 
 

@@ -7,6 +7,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from safetensors.torch import load_file
+
 
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
@@ -30,6 +32,11 @@ def write_json(path: str | Path, value) -> None:
 
 def read_json(path: str | Path):
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def read_tensors(directory: str | Path, name: str) -> dict:
+    """The tensors stored in ``directory/name.safetensors``."""
+    return load_file(str(Path(directory) / f"{name}.safetensors"))
 
 
 def sha256_of(path: str | Path) -> str:

@@ -11,6 +11,7 @@ from torch import nn
 from tqdm import tqdm
 
 from rnnlab.io import atomic_path
+from rnnlab.nn import NETWORKS
 
 Batch = tuple[torch.Tensor, ...]
 
@@ -37,9 +38,13 @@ def require_at_least_one(config, *names: str) -> None:
             raise ValueError(f"{name} must be at least 1, got {getattr(config, name)!r}")
 
 
-def require_dropout(dropout: float) -> None:
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
+def require_network_shape(config) -> None:
+    """Checks the fields every model config has: ``cell``, ``hidden``, ``layers`` and ``dropout``."""
+    require_at_least_one(config, "hidden", "layers")
+    if not 0.0 <= config.dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1), got {config.dropout!r}")
+    if config.cell not in NETWORKS:
+        raise ValueError(f"cell must be one of {sorted(NETWORKS)}, got {config.cell!r}")
 
 
 def pick_device() -> torch.device:

@@ -5,8 +5,8 @@ import torch
 from torch import nn
 
 from rnnlab.forecast.evaluate import hold_last, repeat_last_day
-from rnnlab.text.model import CELLS
-from rnnlab.training import require_at_least_one, require_dropout
+from rnnlab.nn import network
+from rnnlab.training import require_network_shape
 
 
 BASES = {
@@ -32,10 +32,7 @@ class ForecastConfig:
     centre_inputs: bool = True
 
     def __post_init__(self):
-        require_at_least_one(self, "hidden", "layers")
-        require_dropout(self.dropout)
-        if self.cell not in CELLS:
-            raise ValueError(f"cell must be one of {sorted(CELLS)}, got {self.cell!r}")
+        require_network_shape(self)
         if self.base not in BASES:
             raise ValueError(f"base must be one of {sorted(BASES)}, got {self.base!r}")
 
@@ -47,18 +44,9 @@ class Forecaster(nn.Module):
     def __init__(self, config: ForecastConfig):
         super().__init__()
         self.config = config
-        network, bidirectional = CELLS[config.cell]
-        self.recurrent = network(
-            config.features,
-            config.hidden,
-            num_layers=config.layers,
-            dropout=config.dropout if config.layers > 1 else 0.0,
-            bidirectional=bidirectional,
-            batch_first=True,
-        )
-        self.directions = 2 if bidirectional else 1
+        self.recurrent = network(config.cell, config.features, config.hidden, config.layers, config.dropout)
         self.dropout = nn.Dropout(config.dropout)
-        self.head = nn.Linear(config.hidden * self.directions, config.target_steps)
+        self.head = nn.Linear(config.hidden * self.recurrent.num_directions, config.target_steps)
         # Training starts exactly at the base forecast and moves away only where that lowers the loss.
         nn.init.zeros_(self.head.weight)
         nn.init.zeros_(self.head.bias)
@@ -66,7 +54,6 @@ class Forecaster(nn.Module):
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
         """(batch, steps, features) -> (batch, target_steps): the base forecast plus the network's correction."""
         _, hidden = self.recurrent(inputs - inputs.mean(1, keepdim=True) if self.config.centre_inputs else inputs)
-        h_n = hidden[0] if isinstance(hidden, tuple) else hidden
-        summary = torch.cat(list(h_n[-self.directions :]), dim=1)
+        summary = self.recurrent.last_layer_states(hidden)
         base = BASES[self.config.base](inputs[:, :, self.config.target_feature], self.config.target_steps)
         return base + self.head(self.dropout(summary))

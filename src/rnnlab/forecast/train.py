@@ -2,16 +2,11 @@
 from pathlib import Path
 
 import torch
-from safetensors.torch import load_file
 from torch.nn import functional as F
 
 from rnnlab.forecast.model import ForecastConfig, Forecaster
-from rnnlab.io import read_json
+from rnnlab.io import read_json, read_tensors
 from rnnlab.training import FitResult, TrainConfig, fit, load_checkpoint, pick_device, seed_everything
-
-
-def load_windows(directory: str | Path, name: str) -> dict[str, torch.Tensor]:
-    return load_file(str(Path(directory) / f"{name}.safetensors"))
 
 
 def target_scale(directory: str | Path, target: str) -> tuple[float, float]:
@@ -38,7 +33,7 @@ def train_forecaster(
     """Trains on the train windows with MSE on normalised temperature; keeps the best by validation loss."""
     generator = seed_everything(train_config.seed)
     device = pick_device()
-    train, val = load_windows(windows, "train"), load_windows(windows, "val")
+    train, val = read_tensors(windows, "train"), read_tensors(windows, "val")
     _, std = target_scale(windows, target)
     model = Forecaster(model_config).to(device)
 
@@ -75,7 +70,7 @@ def load_forecaster(checkpoint_path: str | Path) -> Forecaster:
 
 def test_in_degc(directory: str | Path, target: str) -> dict[str, torch.Tensor]:
     """The test windows' observed temperature history and true future in degrees Celsius, and their start times."""
-    test = load_windows(directory, "test")
+    test = read_tensors(directory, "test")
     mean, std = target_scale(directory, target)
     column = list(read_json(Path(directory) / "normalisation.json")).index(target)
     return {

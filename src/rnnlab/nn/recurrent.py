@@ -125,6 +125,11 @@ class Recurrent(nn.Module):
     def pack_hidden(self, h_n: State) -> Hidden:
         return h_n[0]
 
+    def last_layer_states(self, hidden: Hidden) -> torch.Tensor:
+        """The top layer's final ``h`` of every direction side by side: (batch, directions * hidden_size)."""
+        h_n = hidden[0] if isinstance(hidden, tuple) else hidden
+        return torch.cat(list(h_n[-self.num_directions :]), dim=1)
+
     @classmethod
     def from_torch(cls, module: nn.RNNBase) -> "Recurrent":
         """Our layer holding a copy of ``module``'s weights, on its device and dtype."""
@@ -171,3 +176,25 @@ class LSTM(Recurrent):
 
     def pack_hidden(self, h_n: State) -> Hidden:
         return h_n
+
+
+# The networks the pipelines train, by model name: class and whether it reads both directions.
+NETWORKS: dict[str, tuple[type[Recurrent], bool]] = {
+    "rnn": (RNN, False),
+    "gru": (GRU, False),
+    "lstm": (LSTM, False),
+    "bilstm": (LSTM, True),
+}
+
+
+def network(name: str, input_size: int, hidden_size: int, num_layers: int, dropout: float) -> Recurrent:
+    """The named network over batch-first input, with dropout between layers when there are several."""
+    cls, bidirectional = NETWORKS[name]
+    return cls(
+        input_size,
+        hidden_size,
+        num_layers=num_layers,
+        dropout=dropout if num_layers > 1 else 0.0,
+        bidirectional=bidirectional,
+        batch_first=True,
+    )

@@ -4,11 +4,10 @@ from pathlib import Path
 import pandas as pd
 import torch
 from safetensors import safe_open
-from safetensors.torch import load_file
 from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 from torch.nn import functional as F
 
-from rnnlab.io import atomic_path, read_json, write_json
+from rnnlab.io import atomic_path, read_json, read_tensors, write_json
 from rnnlab.text.model import ClassifierConfig, TextClassifier
 from rnnlab.training import FitResult, TrainConfig, fit, load_checkpoint, pick_device, seed_everything
 
@@ -85,10 +84,6 @@ def data_dimensions(tensors: str | Path) -> dict[str, int]:
     return {"vocab_size": vocab_size, "embedding_dim": embedding_dim, "classes": len(read_json(Path(tensors) / "labels.json"))}
 
 
-def load_split(directory: str | Path, name: str) -> dict[str, torch.Tensor]:
-    return load_file(str(Path(directory) / f"{name}.safetensors"))
-
-
 def train_classifier(
     model_config: ClassifierConfig,
     train_config: TrainConfig,
@@ -99,8 +94,8 @@ def train_classifier(
     """Trains on the train split, keeps the best checkpoint by validation macro-F1."""
     generator = seed_everything(train_config.seed)
     device = pick_device()
-    train, val = load_split(tensors, "train"), load_split(tensors, "val")
-    embeddings = load_file(str(Path(tensors) / "embeddings.safetensors"))["embeddings"]
+    train, val = read_tensors(tensors, "train"), read_tensors(tensors, "val")
+    embeddings = read_tensors(tensors, "embeddings")["embeddings"]
     model = TextClassifier(model_config, embeddings).to(device)
     names = read_json(Path(tensors) / "labels.json")
 

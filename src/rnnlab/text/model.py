@@ -5,15 +5,9 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-import rnnlab.nn
-from rnnlab.training import require_at_least_one, require_dropout
+from rnnlab.nn import network
+from rnnlab.training import require_network_shape
 
-CELLS = {
-    "rnn": (rnnlab.nn.RNN, False),
-    "gru": (rnnlab.nn.GRU, False),
-    "lstm": (rnnlab.nn.LSTM, False),
-    "bilstm": (rnnlab.nn.LSTM, True),
-}
 POOLINGS = ("last", "max", "mean", "max_mean")
 
 
@@ -32,10 +26,7 @@ class ClassifierConfig:
     class_weight_power: float = 0.0
 
     def __post_init__(self):
-        require_at_least_one(self, "hidden", "layers")
-        require_dropout(self.dropout)
-        if self.cell not in CELLS:
-            raise ValueError(f"cell must be one of {sorted(CELLS)}, got {self.cell!r}")
+        require_network_shape(self)
         if self.pooling not in POOLINGS:
             raise ValueError(f"pooling must be one of {POOLINGS}, got {self.pooling!r}")
 
@@ -47,20 +38,12 @@ class TextClassifier(nn.Module):
     def __init__(self, config: ClassifierConfig, embeddings: torch.Tensor | None = None):
         super().__init__()
         self.config = config
-        network, bidirectional = CELLS[config.cell]
         self.embedding = nn.Embedding(config.vocab_size, config.embedding_dim, padding_idx=0)
         if embeddings is not None:
             self.embedding.weight.data.copy_(embeddings)
         self.embedding.weight.requires_grad_(config.fine_tune_embeddings)
-        self.recurrent = network(
-            config.embedding_dim,
-            config.hidden,
-            num_layers=config.layers,
-            dropout=config.dropout if config.layers > 1 else 0.0,
-            bidirectional=bidirectional,
-            batch_first=True,
-        )
-        features = config.hidden * (2 if bidirectional else 1)
+        self.recurrent = network(config.cell, config.embedding_dim, config.hidden, config.layers, config.dropout)
+        features = config.hidden * self.recurrent.num_directions
         self.dropout = nn.Dropout(config.dropout)
         self.head = nn.Linear(features * (2 if config.pooling == "max_mean" else 1), config.classes)
 
@@ -73,9 +56,7 @@ class TextClassifier(nn.Module):
 
     def pool(self, output, hidden) -> torch.Tensor:
         if self.config.pooling == "last":
-            h_n = hidden[0] if isinstance(hidden, tuple) else hidden
-            directions = 2 if self.recurrent.bidirectional else 1
-            return torch.cat(list(h_n[-directions:]), dim=1)
+            return self.recurrent.last_layer_states(hidden)
         padded, lengths = pad_packed_sequence(output, batch_first=True)
         mask = (torch.arange(padded.shape[1]) < lengths[:, None]).to(padded.device)[..., None]
         pooled = []
