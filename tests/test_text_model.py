@@ -61,3 +61,18 @@ def test_scores_macro_f1_is_mean_of_class_f1():
     assert result["per_class"]["a"]["f1"] == pytest.approx(2 / 3)
     assert result["per_class"]["b"]["f1"] == pytest.approx(0.8)
     assert result["macro_f1"] == pytest.approx((2 / 3 + 0.8) / 2)
+
+
+def test_ensemble_predicts_its_members_mean_probabilities():
+    torch.manual_seed(0)
+    config = ClassifierConfig(cell="gru", vocab_size=20, embedding_dim=6, classes=4, hidden=5, members=3)
+    model = TextClassifier(config).eval()
+    ids, lengths = torch.randint(1, 20, (5, 7)), torch.tensor([7, 2, 4, 1, 6])
+    mean = torch.stack([member(ids, lengths).softmax(1) for member in model.members]).mean(0)
+    torch.testing.assert_close(model(ids, lengths).exp(), mean)
+    assert not torch.equal(model.members[0].head.weight, model.members[1].head.weight)
+
+
+def test_classifier_needs_a_member():
+    with pytest.raises(ValueError, match="members"):
+        ClassifierConfig(cell="gru", vocab_size=20, embedding_dim=6, classes=4, members=0)

@@ -99,18 +99,27 @@ def train_classifier(
     model = TextClassifier(model_config, embeddings).to(device)
     names = read_json(Path(tensors) / "labels.json")
 
+    def batch(rows: torch.Tensor):
+        return (train["ids"][rows, : int(train["lengths"][rows].max())].to(device), train["lengths"][rows],
+                train["labels"][rows].to(device))
+
     def batches(epoch_generator: torch.Generator):
-        return [
-            (train["ids"][rows, : int(train["lengths"][rows].max())].to(device), train["lengths"][rows],
-             train["labels"][rows].to(device))
-            for rows in length_bucketed_batches(train["lengths"], train_config.batch_size, epoch_generator)
+        """Each step, one batch per member: every member sees the epoch in its own order."""
+        orders = [
+            length_bucketed_batches(train["lengths"], train_config.batch_size, epoch_generator)
+            for _ in range(model_config.members)
         ]
+        return [tuple(batch(rows) for rows in step) for step in zip(*orders)]
 
     weights = class_weights(train["labels"], model_config.classes, model_config.class_weight_power).to(device)
 
-    def batch_loss(model: TextClassifier, batch) -> torch.Tensor:
-        ids, lengths, labels = batch
-        return F.cross_entropy(model(ids, lengths), labels, weight=weights)
+    def batch_loss(model: TextClassifier, member_batches) -> torch.Tensor:
+        """The members' mean loss: no member sees another's output, so each learns a classifier of its own."""
+        losses = [
+            F.cross_entropy(member(ids, lengths), labels, weight=weights)
+            for member, (ids, lengths, labels) in zip(model.members, member_batches)
+        ]
+        return torch.stack(losses).mean()
 
     def validate(model: TextClassifier) -> dict[str, float]:
         logits = predict_logits(model, val["ids"], val["lengths"])

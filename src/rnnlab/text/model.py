@@ -1,4 +1,9 @@
-"""Review classifier: embeddings, one of our recurrent networks, pooling over time, a linear head."""
+"""Review classifier: embeddings, one of our recurrent networks, pooling over time, a linear head.
+
+The classifier is an ensemble of ``members`` such networks trained side by side; it predicts the mean of
+their class probabilities.
+"""
+import math
 from dataclasses import asdict, dataclass
 
 import torch
@@ -6,7 +11,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from rnnlab.nn import network
-from rnnlab.training import require_network_shape
+from rnnlab.training import require_at_least_one, require_network_shape
 
 POOLINGS = ("last", "max", "mean", "max_mean")
 
@@ -24,9 +29,13 @@ class ClassifierConfig:
     fine_tune_embeddings: bool = True
     # Loss weight of a class is (train rows / class rows) ** power: 0 plain, 1 fully balanced.
     class_weight_power: float = 0.0
+    # Networks trained side by side, each from its own initialisation and batch order; averaging them
+    # removes most of the seed-to-seed spread of a single network.
+    members: int = 1
 
     def __post_init__(self):
         require_network_shape(self)
+        require_at_least_one(self, "members")
         if self.pooling not in POOLINGS:
             raise ValueError(f"pooling must be one of {POOLINGS}, got {self.pooling!r}")
 
@@ -35,6 +44,20 @@ class ClassifierConfig:
 
 
 class TextClassifier(nn.Module):
+    def __init__(self, config: ClassifierConfig, embeddings: torch.Tensor | None = None):
+        super().__init__()
+        self.config = config
+        self.members = nn.ModuleList(ReviewNetwork(config, embeddings) for _ in range(config.members))
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """Log of the members' mean class probabilities for padded ``ids`` (batch, time) with true ``lengths``."""
+        log_probabilities = torch.stack([member(ids, lengths).log_softmax(-1) for member in self.members])
+        return log_probabilities.logsumexp(0) - math.log(len(self.members))
+
+
+class ReviewNetwork(nn.Module):
+    """One member: embeddings, recurrent network, pooling, linear head."""
+
     def __init__(self, config: ClassifierConfig, embeddings: torch.Tensor | None = None):
         super().__init__()
         self.config = config
