@@ -1,14 +1,14 @@
-"""tensorize: padded token ids, lengths, labels and the embedding matrix -> data/text/tensors/."""
+"""tensorize: padded token ids, lengths, labels, the embedding matrix and each word's characters -> data/text/tensors/."""
 import pandas as pd
 import torch
 from gensim.models import KeyedVectors
 from safetensors.torch import save_file
 
 from rnnlab import params
-from rnnlab.config import load_params
+from rnnlab.config import chars_per_word, load_params
 from rnnlab.config import max_len as tensorize_max_len
 from rnnlab.io import atomic_path, write_json
-from rnnlab.text.vectors import Vocabulary, embedding_matrix, encode
+from rnnlab.text.vectors import Vocabulary, character_table, embedding_matrix, encode
 
 OUT = "data/text/tensors"
 
@@ -25,7 +25,10 @@ if __name__ == "__main__":
         with atomic_path(f"{OUT}/{name}.safetensors") as temporary:
             save_file({"ids": ids, "lengths": lengths, "labels": labels}, str(temporary))
     with atomic_path(f"{OUT}/embeddings.safetensors") as temporary:
-        save_file({"embeddings": embedding_matrix(vectors, vocabulary)}, str(temporary))
+        save_file({
+            "embeddings": embedding_matrix(vectors, vocabulary),
+            "word_characters": character_table(vocabulary, chars_per_word(config)),
+        }, str(temporary))
     write_json(f"{OUT}/labels.json", categories)
     write_json(f"{OUT}/vocab.json", vocabulary.tokens)
     print(f"vocabulary {len(vocabulary)}, max_len {max_len}")

@@ -38,6 +38,7 @@ def with_change(path: str, value):
         ("train_forecast.gru.lr", 0, r"train_forecast.gru: lr must be positive"),
         ("word2vec.vector_size", 0, r"word2vec: vector_size must be at least 1"),
         ("tensorize.max_len", 2, r"tensorize.max_len must be an integer of at least 3"),
+        ("tensorize.chars_per_word", -1, r"tensorize.chars_per_word must be a non-negative integer"),
         ("segment.workers", 0, r"segment.workers must be a positive integer"),
         ("forecast.mpi_roof_2024.windows.stride", 0, r"forecast.mpi_roof_2024.windows: stride must be at least 1"),
         ("forecast.mpi_roof_2024.periods.val_start", "2024-01-01", r"forecast.mpi_roof_2024.periods: .*train_start < val_start"),

@@ -3,7 +3,14 @@ import torch
 
 from rnnlab.text.classify import length_bucketed_batches, scores
 from rnnlab.text.model import ClassifierConfig, TextClassifier
-from rnnlab.text.vectors import Vocabulary, Word2VecConfig, embedding_matrix, encode, train_word2vec
+from rnnlab.text.vectors import (
+    Vocabulary,
+    Word2VecConfig,
+    character_table,
+    embedding_matrix,
+    encode,
+    train_word2vec,
+)
 
 
 def test_vocabulary_pads_wraps_truncates_and_maps_unknown():
@@ -23,6 +30,44 @@ def test_word2vec_sees_sentence_markers_and_embedding_rows_follow_vocabulary():
     assert matrix.shape == (len(vocabulary), 8)
     assert torch.equal(matrix[0], torch.zeros(8))
     torch.testing.assert_close(matrix[vocabulary.index["差"]], torch.tensor(vectors["差"]))
+
+
+def test_character_table_lists_first_characters_and_skips_markers():
+    vocabulary = Vocabulary(["<s>", "</s>", "热水器", "水果", "热"])
+    table = character_table(vocabulary, chars_per_word=2)
+    assert table.tolist() == [[0, 0], [0, 0], [0, 0], [0, 0], [1, 2], [2, 3], [1, 0]]
+    assert character_table(vocabulary, chars_per_word=0).shape == (7, 0)
+
+
+def test_word_embedding_adds_the_mean_of_its_character_embeddings():
+    torch.manual_seed(0)
+    vocabulary = Vocabulary(["热水器", "水果", "热"])
+    table = character_table(vocabulary, chars_per_word=4)
+    config = ClassifierConfig(
+        cell="gru", vocab_size=len(vocabulary), embedding_dim=6, classes=2, hidden=5,
+        character_vocab_size=int(table.max()) + 1, chars_per_word=4,
+    )
+    network = TextClassifier(config, word_characters=table).members[0]
+    ids = torch.tensor([[vocabulary.index["热水器"], vocabulary.index["热"], 0]])
+    embedded = network.embed(ids)
+    characters = network.character_embedding.weight
+    torch.testing.assert_close(embedded[0, 0], network.embedding.weight[2] + characters[1:4].mean(0))
+    torch.testing.assert_close(embedded[0, 1], network.embedding.weight[4] + characters[1])
+    torch.testing.assert_close(embedded[0, 2], torch.zeros(6))
+
+
+def test_checkpoint_state_carries_the_character_table():
+    vocabulary = Vocabulary(["热水器", "水果", "热"])
+    table = character_table(vocabulary, chars_per_word=3)
+    config = ClassifierConfig(
+        cell="lstm", vocab_size=len(vocabulary), embedding_dim=4, classes=2, hidden=3,
+        character_vocab_size=int(table.max()) + 1, chars_per_word=3,
+    )
+    trained = TextClassifier(config, word_characters=table).eval()
+    restored = TextClassifier(config).eval()
+    restored.load_state_dict(trained.state_dict())
+    ids, lengths = torch.tensor([[2, 3, 4], [4, 2, 0]]), torch.tensor([3, 2])
+    torch.testing.assert_close(restored(ids, lengths), trained(ids, lengths))
 
 
 def test_bucketed_batches_cover_every_row_once_and_repeat_with_the_seed():

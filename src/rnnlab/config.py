@@ -12,7 +12,7 @@ from rnnlab.training import TrainConfig
 
 SECTIONS = ("segment", "word2vec", "tensorize", "train", "forecast", "train_forecast")
 # Sizes that come from the data, not from params.yaml; stand-ins while only the file is checked.
-PLACEHOLDER_TEXT_DIMENSIONS = {"vocab_size": 2, "embedding_dim": 1, "classes": 2}
+PLACEHOLDER_TEXT_DIMENSIONS = {"vocab_size": 2, "embedding_dim": 1, "classes": 2, "character_vocab_size": 1, "chars_per_word": 0}
 
 
 def load_params(path: str | Path = params.PARAMS_FILE) -> dict:
@@ -33,6 +33,7 @@ def check(all_params: dict, path: str | Path = params.PARAMS_FILE) -> None:
         raise params.ParamsError(f"{path}: segment.workers must be a positive integer, got {workers!r}")
     params.build(Word2VecConfig, params.section(all_params, "word2vec", path), "word2vec", path)
     max_len(all_params, path)
+    chars_per_word(all_params, path)
     for name in model_names(all_params, "train", path):
         text_training(all_params, name, PLACEHOLDER_TEXT_DIMENSIONS, path)
     setups = params.section(all_params, "forecast", path)
@@ -58,6 +59,13 @@ def max_len(all_params: dict, path: str | Path = params.PARAMS_FILE) -> int:
     value = params.section(all_params, "tensorize.max_len", path)
     if not isinstance(value, int) or isinstance(value, bool) or value < 3:
         raise params.ParamsError(f"{path}: tensorize.max_len must be an integer of at least 3, got {value!r}")
+    return value
+
+
+def chars_per_word(all_params: dict, path: str | Path = params.PARAMS_FILE) -> int:
+    value = params.section(all_params, "tensorize.chars_per_word", path)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise params.ParamsError(f"{path}: tensorize.chars_per_word must be a non-negative integer, got {value!r}")
     return value
 
 

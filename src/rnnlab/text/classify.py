@@ -81,7 +81,14 @@ def data_dimensions(tensors: str | Path) -> dict[str, int]:
     """The sizes a classifier must be built with for the data in ``tensors``."""
     with safe_open(str(Path(tensors) / "embeddings.safetensors"), "pt") as stored:
         vocab_size, embedding_dim = stored.get_slice("embeddings").get_shape()
-    return {"vocab_size": vocab_size, "embedding_dim": embedding_dim, "classes": len(read_json(Path(tensors) / "labels.json"))}
+        word_characters = stored.get_tensor("word_characters")
+    return {
+        "vocab_size": vocab_size,
+        "embedding_dim": embedding_dim,
+        "classes": len(read_json(Path(tensors) / "labels.json")),
+        "character_vocab_size": int(word_characters.max()) + 1 if word_characters.numel() else 1,
+        "chars_per_word": word_characters.shape[1],
+    }
 
 
 def train_classifier(
@@ -95,8 +102,7 @@ def train_classifier(
     generator = seed_everything(train_config.seed)
     device = pick_device()
     train, val = read_tensors(tensors, "train"), read_tensors(tensors, "val")
-    embeddings = read_tensors(tensors, "embeddings")["embeddings"]
-    model = TextClassifier(model_config, embeddings).to(device)
+    model = TextClassifier(model_config, **read_tensors(tensors, "embeddings")).to(device)
     names = read_json(Path(tensors) / "labels.json")
 
     def batch(rows: torch.Tensor):

@@ -1,4 +1,4 @@
-"""Review classifier: embeddings, one of our recurrent networks, pooling over time, a linear head.
+"""Review classifier: word and character embeddings, one of our recurrent networks, pooling over time, a head.
 
 The classifier is an ensemble of ``members`` such networks trained side by side; it predicts the mean of
 their class probabilities.
@@ -22,6 +22,10 @@ class ClassifierConfig:
     vocab_size: int
     embedding_dim: int
     classes: int
+    # From tensorize: each word's first ``chars_per_word`` character ids (0 pads) below ``character_vocab_size``;
+    # chars_per_word 0 embeds words alone.
+    character_vocab_size: int = 1
+    chars_per_word: int = 0
     hidden: int = 128
     layers: int = 1
     dropout: float = 0.3
@@ -35,7 +39,7 @@ class ClassifierConfig:
 
     def __post_init__(self):
         require_network_shape(self)
-        require_at_least_one(self, "members")
+        require_at_least_one(self, "members", "character_vocab_size")
         if self.pooling not in POOLINGS:
             raise ValueError(f"pooling must be one of {POOLINGS}, got {self.pooling!r}")
 
@@ -44,10 +48,16 @@ class ClassifierConfig:
 
 
 class TextClassifier(nn.Module):
-    def __init__(self, config: ClassifierConfig, embeddings: torch.Tensor | None = None):
+    """``embeddings`` and ``word_characters`` come from tensorize; a checkpoint's state replaces them."""
+
+    def __init__(
+        self, config: ClassifierConfig, embeddings: torch.Tensor | None = None, word_characters: torch.Tensor | None = None
+    ):
         super().__init__()
         self.config = config
-        self.members = nn.ModuleList(ReviewNetwork(config, embeddings) for _ in range(config.members))
+        self.members = nn.ModuleList(
+            ReviewNetwork(config, embeddings, word_characters) for _ in range(config.members)
+        )
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Log of the members' mean class probabilities for padded ``ids`` (batch, time) with true ``lengths``."""
@@ -56,15 +66,26 @@ class TextClassifier(nn.Module):
 
 
 class ReviewNetwork(nn.Module):
-    """One member: embeddings, recurrent network, pooling, linear head."""
+    """One member: word plus mean character embeddings, recurrent network, pooling, linear head."""
 
-    def __init__(self, config: ClassifierConfig, embeddings: torch.Tensor | None = None):
+    def __init__(
+        self, config: ClassifierConfig, embeddings: torch.Tensor | None = None, word_characters: torch.Tensor | None = None
+    ):
         super().__init__()
         self.config = config
         self.embedding = nn.Embedding(config.vocab_size, config.embedding_dim, padding_idx=0)
         if embeddings is not None:
             self.embedding.weight.data.copy_(embeddings)
         self.embedding.weight.requires_grad_(config.fine_tune_embeddings)
+        self.character_embedding = nn.Embedding(config.character_vocab_size, config.embedding_dim, padding_idx=0)
+        # Small beside the Word2Vec vectors, so that training starts from what Word2Vec learned.
+        nn.init.normal_(self.character_embedding.weight, std=0.1)
+        self.character_embedding.weight.data[0] = 0
+        self.register_buffer(
+            "word_characters",
+            torch.zeros(config.vocab_size, config.chars_per_word, dtype=torch.int64)
+            if word_characters is None else word_characters.clone(),
+        )
         self.recurrent = network(config.cell, config.embedding_dim, config.hidden, config.layers, config.dropout)
         features = config.hidden * self.recurrent.num_directions
         self.dropout = nn.Dropout(config.dropout)
@@ -72,10 +93,18 @@ class ReviewNetwork(nn.Module):
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Logits for padded ``ids`` (batch, time) with true ``lengths``."""
-        embedded = self.dropout(self.embedding(ids))
+        embedded = self.dropout(self.embed(ids))
         packed = pack_padded_sequence(embedded, lengths.cpu(), batch_first=True, enforce_sorted=False)
         output, hidden = self.recurrent(packed)
         return self.head(self.dropout(self.pool(output, hidden)))
+
+    def embed(self, ids: torch.Tensor) -> torch.Tensor:
+        words = self.embedding(ids)
+        if not self.config.chars_per_word:
+            return words
+        characters = self.word_characters[ids]
+        counts = (characters > 0).sum(-1, keepdim=True).clamp(min=1)
+        return words + self.character_embedding(characters).sum(-2) / counts
 
     def pool(self, output, hidden) -> torch.Tensor:
         if self.config.pooling == "last":

@@ -6,10 +6,11 @@ import numpy as np
 import torch
 from gensim.models import KeyedVectors, Word2Vec
 
-from rnnlab.text.corpus import sentence
+from rnnlab.text.corpus import BEGIN, END, sentence
 from rnnlab.training import require_at_least_one
 
 PAD, UNKNOWN = "<pad>", "<unk>"
+MARKERS = (PAD, UNKNOWN, BEGIN, END)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,20 @@ def embedding_matrix(vectors: KeyedVectors, vocabulary: Vocabulary) -> torch.Ten
     """Rows in vocabulary order; padding is zero, the unknown token the mean vector."""
     known = torch.from_numpy(np.asarray(vectors.vectors, dtype=np.float32))
     return torch.cat([torch.zeros(1, known.shape[1]), known.mean(0, keepdim=True), known])
+
+
+def character_table(vocabulary: Vocabulary, chars_per_word: int) -> torch.Tensor:
+    """Character ids of each token's first ``chars_per_word`` characters, 0 padding; markers have none.
+
+    Ids count from 1 in order of first appearance along the vocabulary, so the table repeats with it.
+    """
+    ids: dict[str, int] = {}
+    table = torch.zeros(len(vocabulary), chars_per_word, dtype=torch.int64)
+    for row, token in enumerate(vocabulary.tokens):
+        if token not in MARKERS:
+            for column, character in enumerate(token[:chars_per_word]):
+                table[row, column] = ids.setdefault(character, len(ids) + 1)
+    return table
 
 
 def encode(token_lists, vocabulary: Vocabulary, max_len: int) -> tuple[torch.Tensor, torch.Tensor]:
