@@ -28,9 +28,7 @@ def check(all_params: dict, path: str | Path = params.PARAMS_FILE) -> None:
     categories = params.section(all_params, "segment.categories", path)
     if not categories or not all(isinstance(c, str) for c in categories) or len(set(categories)) != len(categories):
         raise params.ParamsError(f"{path}: segment.categories must be a list of distinct names, got {categories!r}")
-    workers = params.section(all_params, "segment.workers", path)
-    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
-        raise params.ParamsError(f"{path}: segment.workers must be a positive integer, got {workers!r}")
+    integer_at_least(all_params, "segment.workers", 1, path)
     params.build(Word2VecConfig, params.section(all_params, "word2vec", path), "word2vec", path)
     max_len(all_params, path)
     chars_per_word(all_params, path)
@@ -55,18 +53,21 @@ def model_names(all_params: dict, section: str, path: str | Path = params.PARAMS
     return list(models)
 
 
-def max_len(all_params: dict, path: str | Path = params.PARAMS_FILE) -> int:
-    value = params.section(all_params, "tensorize.max_len", path)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 3:
-        raise params.ParamsError(f"{path}: tensorize.max_len must be an integer of at least 3, got {value!r}")
+def integer_at_least(all_params: dict, key: str, minimum: int, path: str | Path = params.PARAMS_FILE) -> int:
+    """The integer at ``key``; anything else, or less than ``minimum``, is an error naming the key."""
+    value = params.section(all_params, key, path)
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        expected = {0: "a non-negative integer", 1: "a positive integer"}.get(minimum, f"an integer of at least {minimum}")
+        raise params.ParamsError(f"{path}: {key} must be {expected}, got {value!r}")
     return value
+
+
+def max_len(all_params: dict, path: str | Path = params.PARAMS_FILE) -> int:
+    return integer_at_least(all_params, "tensorize.max_len", 3, path)
 
 
 def chars_per_word(all_params: dict, path: str | Path = params.PARAMS_FILE) -> int:
-    value = params.section(all_params, "tensorize.chars_per_word", path)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise params.ParamsError(f"{path}: tensorize.chars_per_word must be a non-negative integer, got {value!r}")
-    return value
+    return integer_at_least(all_params, "tensorize.chars_per_word", 0, path)
 
 
 def text_training(
