@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 $(INSTALLED): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
-	$(PYTHON) -m pip install --quiet -e '.[test]'
+	$(PYTHON) -m pip install --quiet -e '.[test,triton]'
 	touch $@
 
 test: $(INSTALLED)

@@ -1,8 +1,9 @@
 """Forward+backward time of our recurrent layers against torch's, same weights, same device, same run.
 
-    python bench/cells.py [--repeats 15] [--device cpu|cuda]
+    python bench/cells.py [--repeats 15] [--device cpu|cuda] [--tf32 on|off]
 
-Prints one Markdown table: median milliseconds after warm-up, and ours/torch.
+Prints one Markdown table: median milliseconds after warm-up, and ours/torch. ``--tf32`` sets
+``torch.backends.cudnn.allow_tf32``, which both cuDNN and our fused kernels follow (on: PyTorch's default).
 """
 import argparse
 import statistics
@@ -41,6 +42,12 @@ def time_step(module: nn.Module, make_input, device: torch.device, repeats: int)
         data = output.data if isinstance(output, nn.utils.rnn.PackedSequence) else output
         data.sum().backward()
 
+    return median_ms(step, device, repeats)
+
+
+def median_ms(step, device: torch.device, repeats: int) -> float:
+    """Median wall time of ``step()`` in milliseconds over ``repeats`` runs after 3 warm-ups, the GPU
+    synchronised around each."""
     for _ in range(3):
         step()
     timings = []
@@ -55,14 +62,25 @@ def time_step(module: nn.Module, make_input, device: torch.device, repeats: int)
     return statistics.median(timings) * 1000
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeats", type=int, default=15)
-    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    args = parser.parse_args()
-    device = torch.device(args.device)
+def describe(device: torch.device) -> str:
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"CPU, {torch.get_num_threads()} threads"
-    print(f"torch {torch.__version__} on {name}; median of {args.repeats} after 3 warm-up runs\n")
+    return f"torch {torch.__version__} on {name}"
+
+
+def timing_arguments(description: str, repeats: int) -> tuple[argparse.Namespace, torch.device]:
+    """--repeats, --device and --tf32, parsed; --tf32 applied to cuDNN and our fused kernels alike."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=repeats)
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--tf32", choices=["on", "off"], default="on")
+    args = parser.parse_args()
+    torch.backends.cudnn.allow_tf32 = args.tf32 == "on"
+    return args, torch.device(args.device)
+
+
+def main() -> None:
+    args, device = timing_arguments(__doc__, repeats=15)
+    print(f"{describe(device)}; recurrent TF32 {args.tf32}; median of {args.repeats} after 3 warm-up runs\n")
     print("| shape | cell | ours ms | torch ms | ours/torch |")
     print("|---|---|---:|---:|---:|")
     shapes = {"text": (text_batch, 100, True), "forecast": (forecast_batch, 7, False)}

@@ -1,5 +1,11 @@
-"""Our layers against torch.nn.RNN/GRU/LSTM with the same weights: outputs, final states, gradients."""
+"""Our layers against torch.nn.RNN/GRU/LSTM with the same weights: outputs, final states, gradients.
+
+Runs on ``RNNLAB_TEST_DEVICE`` (default cpu). Float32 goes through the fused kernels wherever they run
+(CUDA, or the CPU under ``TRITON_INTERPRET=1``: see test_nn_fused.py) and every test asserts which loop
+ran; float64 always takes the step-by-step loop.
+"""
 import itertools
+import os
 
 import pytest
 import torch
@@ -7,25 +13,45 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 import rnnlab.nn
+from rnnlab.nn import fused
 
+DEVICE = torch.device(os.environ.get("RNNLAB_TEST_DEVICE", "cpu"))
 TORCH_CLASSES = {"rnn_tanh": nn.RNN, "rnn_relu": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 OURS = {"rnn_tanh": rnnlab.nn.RNN, "rnn_relu": rnnlab.nn.RNN, "gru": rnnlab.nn.GRU, "lstm": rnnlab.nn.LSTM}
-TOLERANCE = {torch.float64: 1e-10, torch.float32: 1e-5}
+TOLERANCE = {"float64": 1e-10, "float32": 1e-5}
 INPUT, HIDDEN, BATCH, MAX_LEN = 5, 6, 7, 9
+
+
+@pytest.fixture(autouse=True)
+def ieee_float32():
+    """cuDNN's and our fused kernels' products in IEEE float32, so that 1e-5 holds on a GPU too."""
+    allowed = torch.backends.cudnn.allow_tf32
+    torch.backends.cudnn.allow_tf32 = False
+    yield
+    torch.backends.cudnn.allow_tf32 = allowed
+
+
+@pytest.fixture
+def fused_calls(monkeypatch) -> list[str]:
+    """Records each run of the fused loop."""
+    calls = []
+    forward = fused.FusedLoop.forward
+    monkeypatch.setattr(fused.FusedLoop, "forward", staticmethod(lambda cell, *rest: calls.append(cell) or forward(cell, *rest)))
+    return calls
 
 
 def make_pair(kind: str, layers: int, bidirectional: bool, batch_first: bool, dtype: torch.dtype):
     options = {"nonlinearity": kind.removeprefix("rnn_")} if kind.startswith("rnn") else {}
     reference = TORCH_CLASSES[kind](
         INPUT, HIDDEN, layers, batch_first=batch_first, bidirectional=bidirectional, **options
-    ).to(dtype)
+    ).to(DEVICE, dtype)
     return reference, OURS[kind].from_torch(reference)
 
 
 def make_inputs(layout: str, dtype: torch.dtype, generator: torch.Generator):
     # Lengths include 1 and the maximum, in no particular order, so packing must sort.
     lengths = torch.tensor([3, MAX_LEN, 1, 5, MAX_LEN, 2, 1])
-    padded = torch.randn(BATCH, MAX_LEN, INPUT, dtype=dtype, generator=generator, requires_grad=True)
+    padded = torch.randn(BATCH, MAX_LEN, INPUT, dtype=dtype, generator=generator).to(DEVICE).requires_grad_()
     if layout == "packed":
         return padded, pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
     if layout == "batch_first":
@@ -47,25 +73,27 @@ CASES = list(
 
 
 @pytest.mark.parametrize("kind,layers,bidirectional,layout,given_hx,dtype", CASES)
-def test_matches_torch(kind, layers, bidirectional, layout, given_hx, dtype):
+def test_matches_torch(kind, layers, bidirectional, layout, given_hx, dtype, fused_calls):
+    tolerance, dtype = TOLERANCE[dtype], getattr(torch, dtype)
     generator = torch.Generator().manual_seed(len(kind) * 100 + layers * 10 + bidirectional)
     reference, ours = make_pair(kind, layers, bidirectional, layout == "batch_first", dtype)
     hx = None
     if given_hx:
         shape = (layers * (2 if bidirectional else 1), BATCH, HIDDEN)
-        states = [torch.randn(shape, dtype=dtype, generator=generator, requires_grad=True) for _ in range(2)]
+        states = [torch.randn(shape, dtype=dtype, generator=generator).to(DEVICE).requires_grad_() for _ in range(2)]
         hx = tuple(states) if kind == "lstm" else states[0]
 
     padded, inputs = make_inputs(layout, dtype, generator)
     ours_out = outputs_of(ours, inputs, hx)
     ref_out = outputs_of(reference, inputs, hx)
-    tolerance = TOLERANCE[dtype]
+    expect_fused = dtype == torch.float32 and fused.available(DEVICE)
+    assert len(fused_calls) == (layers * (2 if bidirectional else 1) if expect_fused else 0)
     for mine, theirs in zip(ours_out, ref_out, strict=True):
         assert mine.shape == theirs.shape
         torch.testing.assert_close(mine, theirs, rtol=0, atol=tolerance)
 
     # One random projection of every output gives gradients that depend on all of them.
-    weights = [torch.randn(t.shape, dtype=dtype, generator=generator) for t in ref_out]
+    weights = [torch.randn(t.shape, dtype=dtype, generator=generator).to(DEVICE) for t in ref_out]
     given = [] if hx is None else list(hx) if isinstance(hx, tuple) else [hx]
     ours_named = ours.torch_named_parameters()
     ref_named = dict(reference.named_parameters())
@@ -79,6 +107,25 @@ def test_matches_torch(kind, layers, bidirectional, layout, given_hx, dtype):
     )
     for mine, theirs in zip(grads_ours, grads_ref, strict=True):
         torch.testing.assert_close(mine, theirs, rtol=0, atol=tolerance)
+
+
+@pytest.mark.parametrize("kind", TORCH_CLASSES)
+def test_matches_torch_across_tiles_float32(kind, fused_calls):
+    """Several tiles of sequences and a hidden size that is no power of two, both directions, packed."""
+    generator = torch.Generator().manual_seed(7)
+    options = {"nonlinearity": kind.removeprefix("rnn_")} if kind.startswith("rnn") else {}
+    reference = TORCH_CLASSES[kind](4, 20, bidirectional=True, **options).to(DEVICE)
+    ours = OURS[kind].from_torch(reference)
+    lengths = torch.randint(1, 12, (37,), generator=generator)
+    padded = torch.randn(37, int(lengths.max()), 4, generator=generator).to(DEVICE).requires_grad_()
+    inputs = pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
+    ours_out, ref_out = outputs_of(ours, inputs, None), outputs_of(reference, inputs, None)
+    assert len(fused_calls) == (2 if fused.available(DEVICE) else 0)
+    weights = [torch.randn(t.shape, generator=generator).to(DEVICE) for t in ref_out]
+    grads_ours = torch.autograd.grad(sum((w * t).sum() for w, t in zip(weights, ours_out)), padded, retain_graph=True)
+    grads_ref = torch.autograd.grad(sum((w * t).sum() for w, t in zip(weights, ref_out)), padded)
+    for mine, theirs in zip([*ours_out, *grads_ours], [*ref_out, *grads_ref], strict=True):
+        torch.testing.assert_close(mine, theirs, rtol=0, atol=TOLERANCE["float32"])
 
 
 @pytest.mark.parametrize(

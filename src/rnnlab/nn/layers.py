@@ -11,6 +11,7 @@ from torch import nn
 from torch.autograd.function import once_differentiable
 from torch.nn import functional as F
 
+from rnnlab.nn import fused
 from rnnlab.nn.cells import RecurrentCell, State
 
 
@@ -27,18 +28,15 @@ def resize(running: State, batch: int, joining: State, leaving: list[torch.Tenso
     return running
 
 
-class Scan(torch.autograd.Function):
-    """A cell over all steps of packed data in the given order, with backpropagation through time by hand.
-
-    The input projection is one product over all steps; per step only the hidden product and the cell's
-    arithmetic run. Each weight's gradient is one product over all steps.
-    """
+class CellLoop:
+    """The time loop step by step, with the cell's ``step`` and ``step_backward``; runs anywhere."""
 
     @staticmethod
-    def forward(ctx, cell, order, batch_sizes, data, input_weight, input_bias, hidden_weight, hidden_bias, *initial):
-        projected = F.linear(data, input_weight, input_bias)
+    def forward(cell, reverse, batch_sizes, projected, hidden_weight, hidden_bias, initial):
+        """The outputs, each step's previous output, the final states and what the backward needs."""
+        order = range(len(batch_sizes))[::-1] if reverse else range(len(batch_sizes))
         steps = projected.split(batch_sizes)
-        output = data.new_empty(len(data), cell.hidden_size)
+        output = projected.new_empty(len(projected), cell.hidden_size)
         previous_output = torch.empty_like(output)
         outputs, previous_outputs = output.split(batch_sizes), previous_output.split(batch_sizes)
         final = [torch.empty_like(s) for s in initial]
@@ -50,8 +48,49 @@ class Scan(torch.autograd.Function):
             outputs[t].copy_(state[0])
             saved.append(kept)
         resize(state, 0, initial, final)
+        return output, previous_output, tuple(final), saved
+
+    @staticmethod
+    def backward(cell, reverse, batch_sizes, saved, hidden_weight, previous_output, grad_output, grad_final,
+                 grad_projected, grad_hidden_projected):
+        """Fills the gradients of the projected inputs and hiddens; returns those of the initial states."""
+        order = range(len(batch_sizes))[::-1] if reverse else range(len(batch_sizes))
+        grad_outputs = grad_output.split(batch_sizes)
+        separate = grad_hidden_projected is not grad_projected
+        grad_projected_steps = grad_projected.split(batch_sizes)
+        grad_hidden_steps = grad_hidden_projected.split(batch_sizes)
+        grad_initial = [torch.empty_like(g) for g in grad_final]
+        grad_state = tuple(g[:0] for g in grad_final)
+        for t, kept in zip(reversed(order), reversed(saved)):
+            grad_state = resize(grad_state, batch_sizes[t], grad_final, grad_initial)
+            upstream = (grad_state[0] + grad_outputs[t], *grad_state[1:])
+            grad_input, grad_hidden, direct = cell.step_backward(kept, upstream)
+            grad_projected_steps[t].copy_(grad_input)
+            if separate:
+                grad_hidden_steps[t].copy_(grad_hidden)
+            through_hidden = grad_hidden @ hidden_weight
+            grad_state = (through_hidden if direct[0] is None else through_hidden + direct[0], *direct[1:])
+        resize(grad_state, 0, grad_final, grad_initial)
+        return tuple(grad_initial)
+
+
+class Scan(torch.autograd.Function):
+    """A cell over all steps of packed data in one direction, with backpropagation through time by hand.
+
+    The input projection is one product over all steps; the time loop (``CellLoop``, or ``fused.FusedLoop``
+    where its kernels apply) runs only the hidden products and the cell's arithmetic. Each weight's
+    gradient is one product over all steps.
+    """
+
+    @staticmethod
+    def forward(ctx, cell, reverse, batch_sizes, data, input_weight, input_bias, hidden_weight, hidden_bias, *initial):
+        projected = F.linear(data, input_weight, input_bias)
+        loop = fused.FusedLoop if fused.applies(cell, data) else CellLoop
+        output, previous_output, final, saved = loop.forward(
+            cell, reverse, batch_sizes, projected, hidden_weight, hidden_bias, initial
+        )
         ctx.save_for_backward(data, input_weight, hidden_weight)
-        ctx.cell, ctx.order, ctx.batch_sizes, ctx.saved = cell, order, batch_sizes, saved
+        ctx.cell, ctx.reverse, ctx.batch_sizes, ctx.loop, ctx.saved = cell, reverse, batch_sizes, loop, saved
         ctx.previous_output, ctx.projected, ctx.has_bias = previous_output, projected, input_bias is not None
         return (output, *final)
 
@@ -59,27 +98,15 @@ class Scan(torch.autograd.Function):
     @once_differentiable
     def backward(ctx, grad_output, *grad_final):
         data, input_weight, hidden_weight = ctx.saved_tensors
-        batch_sizes = ctx.batch_sizes
-        grad_outputs = grad_output.split(batch_sizes)
         # The projection is not read again: its memory takes the gradient (a fresh buffer this size costs
         # page faults on every call).
         grad_projected = ctx.projected
         separate = not ctx.cell.hidden_gradient_is_input_gradient
         grad_hidden_projected = torch.empty_like(grad_projected) if separate else grad_projected
-        grad_projected_steps = grad_projected.split(batch_sizes)
-        grad_hidden_steps = grad_hidden_projected.split(batch_sizes)
-        grad_initial = [torch.empty_like(g) for g in grad_final]
-        grad_state = tuple(g[:0] for g in grad_final)
-        for t, kept in zip(reversed(ctx.order), reversed(ctx.saved)):
-            grad_state = resize(grad_state, batch_sizes[t], grad_final, grad_initial)
-            upstream = (grad_state[0] + grad_outputs[t], *grad_state[1:])
-            grad_input, grad_hidden, direct = ctx.cell.step_backward(kept, upstream)
-            grad_projected_steps[t].copy_(grad_input)
-            if separate:
-                grad_hidden_steps[t].copy_(grad_hidden)
-            through_hidden = grad_hidden @ hidden_weight
-            grad_state = (through_hidden if direct[0] is None else through_hidden + direct[0], *direct[1:])
-        resize(grad_state, 0, grad_final, grad_initial)
+        grad_initial = ctx.loop.backward(
+            ctx.cell, ctx.reverse, ctx.batch_sizes, ctx.saved, hidden_weight, ctx.previous_output, grad_output,
+            grad_final, grad_projected, grad_hidden_projected,
+        )
         # x.T @ g, then transposed: far faster than g.T @ x when x is narrow (a few input features).
         grad_input_weight = (data.T @ grad_projected).T
         grad_hidden_weight = (ctx.previous_output.T @ grad_hidden_projected).T
@@ -100,10 +127,9 @@ class Layer(nn.Module):
         self.cell = cell
 
     def forward(self, data: torch.Tensor, batch_sizes: list[int], state: State) -> tuple[torch.Tensor, State]:
-        steps = range(len(batch_sizes))
         output, *final = Scan.apply(
             self.cell,
-            steps[::-1] if self.reverse else steps,
+            self.reverse,
             batch_sizes,
             data,
             self.cell.input_proj.weight,
