@@ -6,7 +6,7 @@ from safetensors.torch import save_file
 from rnnlab.forecast.evaluate import errors, write_horizon
 from rnnlab.forecast.jena import TARGET
 from rnnlab.forecast.train import load_forecaster, predict, target_scale, test_in_degc
-from rnnlab.io import atomic_path, read_json, read_tensors, write_json
+from rnnlab.io import atomic_path, read_tensors, write_json
 
 if __name__ == "__main__":
     setup, name = sys.argv[1], sys.argv[2]
@@ -15,8 +15,6 @@ if __name__ == "__main__":
     model = load_forecaster(f"models/forecast/{setup}/{name}.pt")
     predicted_c = predict(model, read_tensors(windows, "test")["inputs"]) * std + mean
     result = errors(predicted_c, test_in_degc(windows, TARGET)["true"])
-    training = read_json(f"metrics/forecast/{setup}/training/{name}/metrics.json")
-    result["seconds_per_epoch"] = training["mean_seconds_per_epoch"]
     result["test_windows"] = len(predicted_c)
     write_json(f"metrics/forecast/{setup}/{name}.json", result)
     write_horizon(f"metrics/forecast/{setup}/horizon/{name}.csv", name, result)

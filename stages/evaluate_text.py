@@ -11,9 +11,5 @@ if __name__ == "__main__":
     model = load_classifier(f"models/text/{name}.pt")
     test = read_tensors(TENSORS, "test")
     predicted = predict_logits(model, test["ids"], test["lengths"]).argmax(1)
-    training = read_json(f"metrics/text/training/{name}/metrics.json")
-    extra = {
-        "seconds_per_epoch": training["mean_seconds_per_epoch"],
-        "parameters": sum(p.numel() for p in model.parameters()),
-    }
+    extra = {"parameters": sum(p.numel() for p in model.parameters())}
     write_report(name, test["labels"], predicted, read_json(f"{TENSORS}/labels.json"), extra)

@@ -1,14 +1,13 @@
 """tensorize: padded token ids, lengths, labels, the embedding matrix and each word's characters -> data/text/tensors/."""
 import pandas as pd
 import torch
-from gensim.models import KeyedVectors
 from safetensors.torch import save_file
 
 from rnnlab import params
 from rnnlab.config import chars_per_word, load_params
 from rnnlab.config import max_len as tensorize_max_len
 from rnnlab.io import atomic_path, write_json
-from rnnlab.text.vectors import Vocabulary, character_table, embedding_matrix, encode
+from rnnlab.text.vectors import Vocabulary, character_table, embedding_matrix, encode, load_vectors
 
 OUT = "data/text/tensors"
 
@@ -16,7 +15,7 @@ if __name__ == "__main__":
     config = load_params()
     max_len = tensorize_max_len(config)
     categories = params.section(config, "segment.categories")
-    vectors = KeyedVectors.load("data/text/word2vec.kv")
+    vectors = load_vectors("data/text/word2vec.bin")
     vocabulary = Vocabulary(list(vectors.index_to_key))
     for name in ("train", "val", "test"):
         part = pd.read_parquet(f"data/text/split/{name}.parquet")

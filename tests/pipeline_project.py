@@ -15,7 +15,7 @@ BIN = Path(sys.executable).parent
 def small_params() -> dict:
     """The committed params.yaml with sizes cut down so that every stage runs in seconds."""
     params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
-    params["word2vec"].update(vector_size=16, epochs=2, workers=1)
+    params["word2vec"].update(vector_size=16, epochs=2)
     params["segment"]["workers"] = 1
     params["tensorize"]["max_len"] = 32
     for section in params["train"].values():
@@ -31,11 +31,12 @@ def small_params() -> dict:
 
 
 class Project:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, environment: dict[str, str]):
         self.path = path
+        self.environment = environment
 
     def run(self, *command: str, check: bool = True) -> subprocess.CompletedProcess:
-        environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+        environment = {**os.environ, **self.environment, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
         result = subprocess.run(command, cwd=self.path, env=environment, capture_output=True, text=True)
         if check and result.returncode != 0:
             raise AssertionError(f"{command} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
@@ -58,12 +59,13 @@ class Project:
         self.dvc("commit", "--force", stage)
 
 
-def make_project(path: Path) -> Project:
+def make_project(path: Path, environment: dict[str, str] | None = None) -> Project:
+    """The copy, its commands run with ``environment`` added to this process's."""
     for name in ("dvc.yaml", ".dvcignore", ".gitignore"):
         shutil.copyfile(ROOT / name, path / name)
     for folder in ("stages", "src"):
         shutil.copytree(ROOT / folder, path / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    project = Project(path)
+    project = Project(path, environment or {})
     project.git("init", "-q")
     project.dvc("init", "-q")
     project.dvc("config", "core.analytics", "false")

@@ -23,7 +23,7 @@ def test_vocabulary_pads_wraps_truncates_and_maps_unknown():
 
 
 def test_word2vec_sees_sentence_markers_and_embedding_rows_follow_vocabulary():
-    vectors = train_word2vec([["好", "很"], ["差"]] * 5, Word2VecConfig(vector_size=8, epochs=2, workers=1))
+    vectors = train_word2vec([["好", "很"], ["差"]] * 5, Word2VecConfig(vector_size=8, epochs=2))
     assert {"<s>", "</s>", "好", "很", "差"} == set(vectors.index_to_key)
     vocabulary = Vocabulary(list(vectors.index_to_key))
     matrix = embedding_matrix(vectors, vocabulary)

@@ -30,6 +30,12 @@ def write_json(path: str | Path, value) -> None:
         temporary.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def write_timing(path: str | Path, timing: dict) -> None:
+    """How long a stage's run took, in ``timings/``: git keeps it, DVC does not, because the same run takes a
+    different time every time and DVC's outputs must not change when nothing changed."""
+    write_json(path, timing)
+
+
 def read_json(path: str | Path):
     return json.loads(Path(path).read_text(encoding="utf-8"))
 

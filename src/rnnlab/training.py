@@ -92,7 +92,12 @@ def train_step(
 class FitResult:
     best_epoch: int
     best_score: float
-    seconds_per_epoch: float
+    seconds_per_epoch: list[float]
+
+    def timing(self) -> dict:
+        """What a stage records of its run's time (in ``timings/``, which DVC does not track)."""
+        return {"seconds_per_epoch": [round(s, 1) for s in self.seconds_per_epoch],
+                "mean_seconds_per_epoch": round(sum(self.seconds_per_epoch) / len(self.seconds_per_epoch), 1)}
 
 
 def fit(
@@ -112,15 +117,16 @@ def fit(
 
     ``batches(generator)`` lists one epoch's batches (on the model's device); ``batch_loss`` is the mean
     loss of one. Stops after ``config.patience`` epochs without improvement. dvclive logs every epoch's
-    train loss, validation scores and seconds to ``live_dir``.
+    train loss and validation scores to ``live_dir``; the seconds each epoch took are in the result only,
+    so that the same run gives the same log.
     """
     from dvclive import Live  # here, not at the top: the benchmarks use this module on machines without it
 
     optimizer = optimizer_for(model, config)
     steps_per_epoch = len(batches(torch.Generator().manual_seed(0)))
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=config.epochs * steps_per_epoch)
-    best = FitResult(best_epoch=0, best_score=-math.inf if higher_is_better else math.inf, seconds_per_epoch=0.0)
-    durations = []
+    best = FitResult(best_epoch=0, best_score=-math.inf if higher_is_better else math.inf, seconds_per_epoch=[])
+    durations = best.seconds_per_epoch
     with Live(str(live_dir), save_dvc_exp=False, dvcyaml=False) as live:
         live.log_param("device", next(model.parameters()).device.type)
         for epoch in range(1, config.epochs + 1):
@@ -140,7 +146,6 @@ def fit(
             live.log_metric("train/loss", total / count)
             for name, value in scores.items():
                 live.log_metric(f"val/{name}", value)
-            live.log_metric("seconds_per_epoch", durations[-1])
             live.next_step()
             score = scores[monitor]
             improved = score > best.best_score if higher_is_better else score < best.best_score
@@ -151,20 +156,16 @@ def fit(
             elif epoch - best.best_epoch >= config.patience:
                 tqdm.write(f"no improvement in {config.patience} epochs: stopping after epoch {epoch}")
                 break
-        best.seconds_per_epoch = sum(durations) / len(durations)
-        live.summary.update(
-            best_epoch=best.best_epoch,
-            **{f"best_val_{monitor}": best.best_score},
-            mean_seconds_per_epoch=best.seconds_per_epoch,
-        )
+        live.summary.update(best_epoch=best.best_epoch, **{f"best_val_{monitor}": best.best_score})
     return best
 
 
 def save_checkpoint(path: str | Path, model_config: dict, model: nn.Module) -> None:
     """The model's state_dict with the config that rebuilds it; loadable with ``weights_only=True``."""
     state = {name: tensor.cpu() for name, tensor in model.state_dict().items()}
-    with atomic_path(path) as temporary:
-        torch.save({"config": model_config, "state_dict": state}, temporary)
+    # Through a file object: given a path, torch.save names the archive inside after the (temporary) file.
+    with atomic_path(path) as temporary, open(temporary, "wb") as stream:
+        torch.save({"config": model_config, "state_dict": state}, stream)
 
 
 def load_checkpoint(path: str | Path) -> tuple[dict, dict]:

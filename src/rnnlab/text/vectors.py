@@ -1,4 +1,5 @@
 """Word2Vec embeddings and the fixed-length id tensors the classifiers read."""
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -17,15 +18,24 @@ MARKERS = (PAD, UNKNOWN, BEGIN, END)
 class Word2VecConfig:
     vector_size: int = 100
     epochs: int = 5
-    workers: int = 2
     seed: int = 0
 
     def __post_init__(self):
-        require_at_least_one(self, "vector_size", "epochs", "workers")
+        require_at_least_one(self, "vector_size", "epochs")
+
+
+def stable_hash(text: str) -> int:
+    """The same number for the same text in every process, unlike ``hash`` under PYTHONHASHSEED."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 def train_word2vec(token_lists: Iterable[list[str]], config: Word2VecConfig) -> KeyedVectors:
-    """CBOW, window 5, min_count 1, negative sampling 5; each review wrapped in <s> ... </s>."""
+    """CBOW, window 5, min_count 1, negative sampling 5; each review wrapped in <s> ... </s>.
+
+    The same tokens and config give the same vectors to the bit: gensim seeds each word's initial vector
+    from ``hashfxn`` of the word (Python's ``hash`` differs between processes), and a single worker
+    thread keeps the order of updates fixed.
+    """
     model = Word2Vec(
         sentences=[sentence(tokens) for tokens in token_lists],
         vector_size=config.vector_size,
@@ -34,10 +44,21 @@ def train_word2vec(token_lists: Iterable[list[str]], config: Word2VecConfig) -> 
         sg=0,
         negative=5,
         epochs=config.epochs,
-        workers=config.workers,
+        workers=1,
         seed=config.seed,
+        hashfxn=stable_hash,
     )
     return model.wv
+
+
+def save_vectors(vectors: KeyedVectors, path) -> None:
+    """word2vec's binary format: words and float32 vectors, none of the pickled metadata (dates, platform)
+    that ``KeyedVectors.save`` writes."""
+    vectors.save_word2vec_format(str(path), binary=True)
+
+
+def load_vectors(path) -> KeyedVectors:
+    return KeyedVectors.load_word2vec_format(str(path), binary=True)
 
 
 class Vocabulary:
