@@ -1,8 +1,9 @@
-"""summary@<setup>: every model on both tasks beside the baselines -> metrics/summary/<setup>.{md,json,png}."""
+"""summary@<setup>: every model on both tasks beside the baselines -> metrics/summary/<setup>.{md,json,png} and
+the forecasts' MAE by horizon hour -> metrics/summary/<setup>_horizon.png."""
 import sys
 
 from rnnlab.io import atomic_path, write_json
-from rnnlab.summary import collect, figure, markdown
+from rnnlab.summary import collect, figure, horizon_figure, markdown
 
 if __name__ == "__main__":
     setup = sys.argv[1]
@@ -12,4 +13,5 @@ if __name__ == "__main__":
     with atomic_path(f"metrics/summary/{setup}.md") as temporary:
         temporary.write_text(table, encoding="utf-8")
     figure(rows, f"metrics/summary/{setup}.png", setup)
+    horizon_figure(f"metrics/forecast/{setup}", f"metrics/summary/{setup}_horizon.png", setup)
     print(table)
