@@ -31,9 +31,9 @@ def small_params() -> dict:
 
 
 class Project:
-    def __init__(self, path: Path, environment: dict[str, str]):
+    def __init__(self, path: Path, environment: dict[str, str] | None = None):
         self.path = path
-        self.environment = environment
+        self.environment = environment or {}
 
     def run(self, *command: str, check: bool = True) -> subprocess.CompletedProcess:
         environment = {**os.environ, **self.environment, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
@@ -65,7 +65,7 @@ def make_project(path: Path, environment: dict[str, str] | None = None) -> Proje
         shutil.copyfile(ROOT / name, path / name)
     for folder in ("stages", "src"):
         shutil.copytree(ROOT / folder, path / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    project = Project(path, environment or {})
+    project = Project(path, environment)
     project.git("init", "-q")
     project.dvc("init", "-q")
     project.dvc("config", "core.analytics", "false")
@@ -73,4 +73,19 @@ def make_project(path: Path, environment: dict[str, str] | None = None) -> Proje
     # dvclive needs a commit to exist in the repository it logs from.
     project.git("add", "-A")
     project.git("commit", "-qm", "project copy")
+    return project
+
+
+# The summary needs every text and forecast metric, so these targets run both chains whole.
+BOTH_CHAINS = ["summary@mpi_roof_2024", "figure_forecast@mpi_roof_2024", "figure_text"]
+
+
+def run_both_chains(path: Path, hash_seed: str) -> Project:
+    """A copy in which ``dvc repro`` ran the text and forecast chains on the samples, under PYTHONHASHSEED
+    ``hash_seed``."""
+    path.mkdir(parents=True, exist_ok=True)
+    project = make_project(path, {"PYTHONHASHSEED": hash_seed})
+    project.place_raw("fetch_text", "reviews_sample.csv", "data/raw/online_shopping_10_cats.csv")
+    project.place_raw("fetch_station_extract", "mpi_roof_2024_slice.csv", "data/raw/mpi_roof_2024_sample.csv")
+    project.dvc("repro", *BOTH_CHAINS)
     return project
