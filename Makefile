@@ -2,8 +2,10 @@
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# The page template that `dvc plots show` fills (.dvc/config names it), with its JavaScript inlined.
+PLOTS_PAGE := .dvc/plots/offline.html
 
-.PHONY: test repro bench
+.PHONY: test repro plots bench
 
 $(INSTALLED): pyproject.toml
 	python3 -m venv $(VENV)
@@ -11,11 +13,18 @@ $(INSTALLED): pyproject.toml
 	$(PYTHON) -m pip install --quiet -e '.[test,triton]'
 	touch $@
 
-test: $(INSTALLED)
+$(PLOTS_PAGE): plots/package-lock.json plots/build_page.py
+	cd plots && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	python3 plots/build_page.py $@
+
+test: $(INSTALLED) $(PLOTS_PAGE)
 	$(PYTHON) -m pytest
 
 repro: $(INSTALLED)
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH dvc repro
+
+plots: $(INSTALLED) $(PLOTS_PAGE)
+	$(VENV)/bin/dvc plots show
 
 bench: $(INSTALLED)
 	$(PYTHON) bench/cells.py
