@@ -15,22 +15,22 @@ import torch
 from cells import describe
 from rnnlab.nn import NETWORKS
 from rnnlab.training import TrainConfig, optimizer_for, seed_everything, train_step
-from train_step import forecast_case, text_case
+from train_step import TASKS, Task
 
 
-def run_epoch(make_case, cell: str, device: torch.device, steps: int, deterministic: bool):
+def run_epoch(task: Task, cell: str, device: torch.device, steps: int, deterministic: bool):
     """Final weights and seconds of one seeded epoch of ``steps`` batches."""
     seed_everything(0)
     torch.use_deterministic_algorithms(deterministic and device.type == "cuda")
     data = torch.Generator().manual_seed(1)
-    model, _, loss = make_case(cell, device, data)
-    batches = [make_case(cell, device, data)[1] for _ in range(steps)]
+    model = task.model(cell, device, data)
+    batches = [task.batch(device, data) for _ in range(steps)]
     optimizer = optimizer_for(model, TrainConfig())
     if device.type == "cuda":
         torch.cuda.synchronize()
     started = time.perf_counter()
     for batch in batches:
-        train_step(model, batch, loss, optimizer, TrainConfig.clip_norm)
+        train_step(model, batch, task.loss, optimizer, TrainConfig.clip_norm)
     if device.type == "cuda":
         torch.cuda.synchronize()
     return [p.detach().clone() for p in model.parameters()], time.perf_counter() - started
@@ -45,14 +45,14 @@ def main() -> None:
     print(f"{describe(device)}; {args.steps} training steps per epoch, two seeded runs compared\n")
     print("| task | cell | weights equal | largest difference | epoch s, deterministic | epoch s, default kernels |")
     print("|---|---|---|---:|---:|---:|")
-    for task, make_case in {"text": text_case, "forecast": forecast_case}.items():
+    for name, task in TASKS.items():
         for cell in NETWORKS:
-            first, seconds = run_epoch(make_case, cell, device, args.steps, deterministic=True)
-            second, _ = run_epoch(make_case, cell, device, args.steps, deterministic=True)
-            _, default_seconds = run_epoch(make_case, cell, device, args.steps, deterministic=False)
+            first, seconds = run_epoch(task, cell, device, args.steps, deterministic=True)
+            second, _ = run_epoch(task, cell, device, args.steps, deterministic=True)
+            _, default_seconds = run_epoch(task, cell, device, args.steps, deterministic=False)
             equal = all(torch.equal(a, b) for a, b in zip(first, second))
             largest = max((a - b).abs().max().item() for a, b in zip(first, second))
-            print(f"| {task} | {cell} | {'yes' if equal else 'NO'} | {largest:.3g} | {seconds:.3f} | {default_seconds:.3f} |",
+            print(f"| {name} | {cell} | {'yes' if equal else 'NO'} | {largest:.3g} | {seconds:.3f} | {default_seconds:.3f} |",
                   flush=True)
 
 

@@ -10,6 +10,8 @@ the same model with its recurrent network replaced by ``torch.nn``'s carrying th
 Prints one Markdown table: median milliseconds after warm-up, and ours/torch.
 """
 import copy
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import torch
 from torch import nn
@@ -51,22 +53,42 @@ def on_torch_cells(model: nn.Module) -> nn.Module:
     return twin
 
 
-def text_case(cell: str, device: torch.device, generator: torch.Generator):
-    config = ClassifierConfig(cell=cell, vocab_size=68_496, embedding_dim=100, classes=10,
+VOCABULARY = 68_496
+
+
+def text_model(cell: str, device: torch.device, generator: torch.Generator) -> nn.Module:
+    config = ClassifierConfig(cell=cell, vocab_size=VOCABULARY, embedding_dim=100, classes=10,
                               character_vocab_size=5_000, chars_per_word=4)
     words = torch.randint(1, 5_000, (config.vocab_size, config.chars_per_word), generator=generator)
-    model = TextClassifier(config, word_characters=words).to(device)
+    return TextClassifier(config, word_characters=words).to(device)
+
+
+def text_batch(device: torch.device, generator: torch.Generator):
     lengths = torch.randint(8, 129, (64,), generator=generator)
-    ids = torch.randint(2, config.vocab_size, (64, int(lengths.max())), generator=generator)
+    ids = torch.randint(2, VOCABULARY, (64, int(lengths.max())), generator=generator)
     ids = ids.masked_fill(torch.arange(ids.shape[1]) >= lengths[:, None], 0).to(device)
-    labels = torch.randint(0, 10, (64,), generator=generator).to(device)
-    return model, (ids, lengths, labels), lambda m, b: F.nll_loss(m(b[0], b[1]), b[2])
+    return ids, lengths, torch.randint(0, 10, (64,), generator=generator).to(device)
 
 
-def forecast_case(cell: str, device: torch.device, generator: torch.Generator):
-    model = Forecaster(ForecastConfig(cell=cell, features=7, target_steps=288, target_feature=1, dropout=0.2)).to(device)
-    batch = (torch.randn(64, 720, 7, generator=generator).to(device), torch.randn(64, 288, generator=generator).to(device))
-    return model, batch, lambda m, b: F.mse_loss(m(b[0]), b[1])
+def forecast_model(cell: str, device: torch.device, generator: torch.Generator) -> nn.Module:
+    return Forecaster(ForecastConfig(cell=cell, features=7, target_steps=288, target_feature=1, dropout=0.2)).to(device)
+
+
+def forecast_batch(device: torch.device, generator: torch.Generator):
+    return torch.randn(64, 720, 7, generator=generator).to(device), torch.randn(64, 288, generator=generator).to(device)
+
+
+@dataclass(frozen=True)
+class Task:
+    model: Callable[[str, torch.device, torch.Generator], nn.Module]
+    batch: Callable[[torch.device, torch.Generator], tuple]
+    loss: Callable[[nn.Module, tuple], torch.Tensor]
+
+
+TASKS = {
+    "text": Task(text_model, text_batch, lambda m, b: F.nll_loss(m(b[0], b[1]), b[2])),
+    "forecast": Task(forecast_model, forecast_batch, lambda m, b: F.mse_loss(m(b[0]), b[1])),
+}
 
 
 def time_training(model, batch, loss, device, repeats) -> float:
@@ -79,13 +101,13 @@ def main() -> None:
     print(f"{describe(device)}; recurrent TF32 {args.tf32}; training step, median of {args.repeats} after 3 warm-up runs\n")
     print("| task | cell | ours ms | torch.nn ms | ours/torch |")
     print("|---|---|---:|---:|---:|")
-    for task, make_case in {"text": text_case, "forecast": forecast_case}.items():
+    for name, task in TASKS.items():
         for cell in NETWORKS:
-            model, batch, loss = make_case(cell, device, torch.Generator().manual_seed(0))
-            twin = on_torch_cells(model)
-            ours_ms = time_training(model, batch, loss, device, args.repeats)
-            torch_ms = time_training(twin, batch, loss, device, args.repeats)
-            print(f"| {task} | {cell} | {ours_ms:.1f} | {torch_ms:.1f} | {ours_ms / torch_ms:.2f} |", flush=True)
+            generator = torch.Generator().manual_seed(0)
+            model, batch = task.model(cell, device, generator), task.batch(device, generator)
+            ours_ms = time_training(model, batch, task.loss, device, args.repeats)
+            torch_ms = time_training(on_torch_cells(model), batch, task.loss, device, args.repeats)
+            print(f"| {name} | {cell} | {ours_ms:.1f} | {torch_ms:.1f} | {ours_ms / torch_ms:.2f} |", flush=True)
 
 
 if __name__ == "__main__":
