@@ -13,9 +13,8 @@ import time
 import torch
 
 from cells import describe
-from rnnlab.nn import NETWORKS
-from rnnlab.training import TrainConfig, optimizer_for, seed_everything, train_step
-from train_step import TASKS, Task
+from rnnlab.training import optimizer_for, seed_everything, train_step
+from train_step import NETWORKS, TASKS, Task
 
 
 def run_epoch(task: Task, cell: str, device: torch.device, steps: int, deterministic: bool):
@@ -24,13 +23,14 @@ def run_epoch(task: Task, cell: str, device: torch.device, steps: int, determini
     torch.use_deterministic_algorithms(deterministic and device.type == "cuda")
     data = torch.Generator().manual_seed(1)
     model = task.model(cell, device, data)
-    batches = [task.batch(device, data) for _ in range(steps)]
-    optimizer = optimizer_for(model, TrainConfig())
+    batches = [task.batch(cell, device, data) for _ in range(steps)]
+    train_config = task.settings(cell)[1]
+    optimizer = optimizer_for(model, train_config)
     if device.type == "cuda":
         torch.cuda.synchronize()
     started = time.perf_counter()
     for batch in batches:
-        train_step(model, batch, task.loss, optimizer, TrainConfig.clip_norm)
+        train_step(model, batch, task.loss, optimizer, train_config.clip_norm)
     if device.type == "cuda":
         torch.cuda.synchronize()
     return [p.detach().clone() for p in model.parameters()], time.perf_counter() - started

@@ -3,13 +3,14 @@
     python bench/train_step.py [--repeats 20] [--device cpu|cuda] [--tf32 on|off]
 
 A step is what ``training.fit`` runs per batch: forward, loss, backward, gradient clipping, fused AdamW.
-text: the review classifier with one member (68,496-word and 5,000-character embeddings of 100, hidden
-128, max+mean pooling), batches of 64 random reviews with lengths drawn from 8..128. forecast: the
-Forecaster (hidden 64), batches of 64 random windows of 720 steps x 7 features, 288 targets. For torch,
+Models and training settings are params.yaml's. text: the review classifier with one member (68,496-word
+and 5,000-character embeddings), batches of random reviews with lengths drawn from 8..128. forecast: the
+Forecaster of the 2024 setup, batches of random windows. For torch,
 the same model with its recurrent network replaced by ``torch.nn``'s carrying the same weights.
 Prints one Markdown table: median milliseconds after warm-up, and ours/torch.
 """
 import copy
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,10 +19,11 @@ from torch import nn
 from torch.nn import functional as F
 
 from cells import describe, median_ms, timing_arguments
-from rnnlab.forecast.model import ForecastConfig, Forecaster
-from rnnlab.nn import NETWORKS, Recurrent
-from rnnlab.text.model import ClassifierConfig, TextClassifier
-from rnnlab.training import TrainConfig, optimizer_for, train_step
+from rnnlab import config
+from rnnlab.forecast.model import Forecaster
+from rnnlab.nn import Recurrent
+from rnnlab.text.model import TextClassifier
+from rnnlab.training import optimizer_for, train_step
 
 
 class TorchNetwork(nn.Module):
@@ -53,47 +55,66 @@ def on_torch_cells(model: nn.Module) -> nn.Module:
     return twin
 
 
-VOCABULARY = 68_496
+PARAMS = config.load_params()
+# The sizes of the review data (tensorize's vocabulary and characters, the ten classes).
+TEXT_DIMENSIONS = {
+    "vocab_size": 68_496, "embedding_dim": PARAMS["word2vec"]["vector_size"], "classes": 10,
+    "character_vocab_size": 5_000, "chars_per_word": config.chars_per_word(PARAMS),
+}
+FORECAST_SETUP = config.load_setup(PARAMS, "mpi_roof_2024")
+NETWORKS = config.model_names(PARAMS, "train")
+
+
+def text_settings(cell: str) -> tuple[config.ClassifierConfig, config.TrainConfig]:
+    model_config, train_config = config.text_training(PARAMS, cell, TEXT_DIMENSIONS)
+    return dataclasses.replace(model_config, members=1), train_config
 
 
 def text_model(cell: str, device: torch.device, generator: torch.Generator) -> nn.Module:
-    config = ClassifierConfig(cell=cell, vocab_size=VOCABULARY, embedding_dim=100, classes=10,
-                              character_vocab_size=5_000, chars_per_word=4)
-    words = torch.randint(1, 5_000, (config.vocab_size, config.chars_per_word), generator=generator)
-    return TextClassifier(config, word_characters=words).to(device)
+    model_config = text_settings(cell)[0]
+    words = torch.randint(1, 5_000, (model_config.vocab_size, model_config.chars_per_word), generator=generator)
+    return TextClassifier(model_config, word_characters=words).to(device)
 
 
-def text_batch(device: torch.device, generator: torch.Generator):
-    lengths = torch.randint(8, 129, (64,), generator=generator)
-    ids = torch.randint(2, VOCABULARY, (64, int(lengths.max())), generator=generator)
+def text_batch(cell: str, device: torch.device, generator: torch.Generator):
+    batch_size = text_settings(cell)[1].batch_size
+    lengths = torch.randint(8, 129, (batch_size,), generator=generator)
+    ids = torch.randint(2, TEXT_DIMENSIONS["vocab_size"], (batch_size, int(lengths.max())), generator=generator)
     ids = ids.masked_fill(torch.arange(ids.shape[1]) >= lengths[:, None], 0).to(device)
-    return ids, lengths, torch.randint(0, 10, (64,), generator=generator).to(device)
+    return ids, lengths, torch.randint(0, TEXT_DIMENSIONS["classes"], (batch_size,), generator=generator).to(device)
+
+
+def forecast_settings(cell: str) -> tuple[config.ForecastConfig, config.TrainConfig]:
+    return config.forecast_training(PARAMS, cell, FORECAST_SETUP)
 
 
 def forecast_model(cell: str, device: torch.device, generator: torch.Generator) -> nn.Module:
-    return Forecaster(ForecastConfig(cell=cell, features=7, target_steps=288, target_feature=1, dropout=0.2)).to(device)
+    return Forecaster(forecast_settings(cell)[0]).to(device)
 
 
-def forecast_batch(device: torch.device, generator: torch.Generator):
-    return torch.randn(64, 720, 7, generator=generator).to(device), torch.randn(64, 288, generator=generator).to(device)
+def forecast_batch(cell: str, device: torch.device, generator: torch.Generator):
+    batch_size, windows = forecast_settings(cell)[1].batch_size, FORECAST_SETUP.windows
+    inputs = torch.randn(batch_size, windows.input_steps, len(FORECAST_SETUP.features), generator=generator)
+    return inputs.to(device), torch.randn(batch_size, windows.target_steps, generator=generator).to(device)
 
 
 @dataclass(frozen=True)
 class Task:
+    settings: Callable[[str], tuple]
     model: Callable[[str, torch.device, torch.Generator], nn.Module]
-    batch: Callable[[torch.device, torch.Generator], tuple]
+    batch: Callable[[str, torch.device, torch.Generator], tuple]
     loss: Callable[[nn.Module, tuple], torch.Tensor]
 
 
 TASKS = {
-    "text": Task(text_model, text_batch, lambda m, b: F.nll_loss(m(b[0], b[1]), b[2])),
-    "forecast": Task(forecast_model, forecast_batch, lambda m, b: F.mse_loss(m(b[0]), b[1])),
+    "text": Task(text_settings, text_model, text_batch, lambda m, b: F.nll_loss(m(b[0], b[1]), b[2])),
+    "forecast": Task(forecast_settings, forecast_model, forecast_batch, lambda m, b: F.mse_loss(m(b[0]), b[1])),
 }
 
 
-def time_training(model, batch, loss, device, repeats) -> float:
-    optimizer = optimizer_for(model, TrainConfig())
-    return median_ms(lambda: train_step(model, batch, loss, optimizer, TrainConfig.clip_norm), device, repeats)
+def time_training(model, batch, loss, train_config: config.TrainConfig, device, repeats) -> float:
+    optimizer = optimizer_for(model, train_config)
+    return median_ms(lambda: train_step(model, batch, loss, optimizer, train_config.clip_norm), device, repeats)
 
 
 def main() -> None:
@@ -104,9 +125,10 @@ def main() -> None:
     for name, task in TASKS.items():
         for cell in NETWORKS:
             generator = torch.Generator().manual_seed(0)
-            model, batch = task.model(cell, device, generator), task.batch(device, generator)
-            ours_ms = time_training(model, batch, task.loss, device, args.repeats)
-            torch_ms = time_training(on_torch_cells(model), batch, task.loss, device, args.repeats)
+            model, batch = task.model(cell, device, generator), task.batch(cell, device, generator)
+            train_config = task.settings(cell)[1]
+            ours_ms = time_training(model, batch, task.loss, train_config, device, args.repeats)
+            torch_ms = time_training(on_torch_cells(model), batch, task.loss, train_config, device, args.repeats)
             print(f"| {name} | {cell} | {ours_ms:.1f} | {torch_ms:.1f} | {ours_ms / torch_ms:.2f} |", flush=True)
 
 

@@ -1,15 +1,24 @@
-"""evaluate@<model>: test-split scores -> metrics/text/<model>.json, confusion and per-class CSVs."""
+"""evaluate@<model>: test-split scores of the ensemble and of its first network alone -> metrics JSON,
+confusion and per-class CSVs."""
 import sys
+from pathlib import Path
 
 from rnnlab.io import read_json, read_tensors
-from rnnlab.text.classify import load_classifier, predict_logits, write_report
-
-TENSORS = "data/text/tensors"
+from rnnlab.text.classify import predict_logits, scores, write_report
+from rnnlab.text.model import TextClassifier
+from rnnlab.training import load_model
 
 if __name__ == "__main__":
-    name = sys.argv[1]
-    model = load_classifier(f"models/text/{name}.pt")
-    test = read_tensors(TENSORS, "test")
+    name, checkpoint, tensors, metrics, confusion, per_class = sys.argv[1:]
+    model = load_model(checkpoint, TextClassifier)
+    test = read_tensors(tensors, "test")
+    names = read_json(Path(tensors) / "labels.json")
     predicted = predict_logits(model, test["ids"], test["lengths"]).argmax(1)
-    extra = {"parameters": sum(p.numel() for p in model.parameters())}
-    write_report(name, test["labels"], predicted, read_json(f"{TENSORS}/labels.json"), extra)
+    # Like with like: the lab's and every other single network beside one network of ours.
+    single = scores(test["labels"], predict_logits(model.members[0], test["ids"], test["lengths"]).argmax(1), names)
+    extra = {
+        "members": len(model.members),
+        "single_network": {"macro_f1": single["macro_f1"], "accuracy": single["accuracy"]},
+        "parameters": sum(p.numel() for p in model.parameters()),
+    }
+    write_report(name, test["labels"], predicted, names, extra, metrics, confusion, per_class)

@@ -1,5 +1,7 @@
-"""fetch_jena: the Keras Jena climate file (2009-2016) into data/raw/, sha256-verified."""
+"""fetch_jena: the Keras Jena climate file (2009-2016), sha256-verified -> argv[1]."""
+import sys
+
 from rnnlab.fetch import JENA, fetch
 
 if __name__ == "__main__":
-    print(f"wrote {fetch(JENA, 'data/raw/jena_climate_2009_2016.csv')}")
+    print(f"wrote {fetch(JENA, sys.argv[1])}")

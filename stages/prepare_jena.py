@@ -1,9 +1,9 @@
-"""prepare_jena@<setup>: station file(s) -> regular grid with gaps marked -> data/forecast/<setup>/."""
+"""prepare_jena@<setup>: the setup's station file(s) -> regular grid with gaps marked (parquet), the training
+period's normalisation (JSON), and what preparing found (JSON)."""
 import logging
 import sys
 
-from rnnlab.config import load_params
-from rnnlab.params import ParamsError
+from rnnlab.config import load_params, load_setup
 from rnnlab.forecast.jena import (
     StationFileError,
     fit_normalisation,
@@ -12,21 +12,21 @@ from rnnlab.forecast.jena import (
     read_station_files,
     station_files,
 )
-from rnnlab.forecast.setup import load_setup
 from rnnlab.io import atomic_path, write_json
+from rnnlab.params import ParamsError
 
 if __name__ == "__main__":
+    setup_name, series, normalisation_path, report = sys.argv[1:]
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    setup = load_setup(load_params(), sys.argv[1])
-    out = f"data/forecast/{setup.name}"
+    setup = load_setup(load_params(), setup_name)
     measured = read_station_files(station_files(setup.source), measured_columns(setup.features))
     prepared = prepare(measured, setup.features, setup.max_gap_steps)
     try:
         normalisation = fit_normalisation(prepared.frame, *setup.periods.bounds()["train"])
     except StationFileError as error:
         raise ParamsError(f"params.yaml: forecast.{setup.name}.periods.train_start/val_start: {error}") from error
-    with atomic_path(f"{out}/series.parquet") as temporary:
+    with atomic_path(series) as temporary:
         prepared.frame.to_parquet(temporary)
-    write_json(f"{out}/normalisation.json", normalisation)
-    write_json(f"metrics/forecast/{setup.name}/prepare.json", prepared.report)
+    write_json(normalisation_path, normalisation)
+    write_json(report, prepared.report)
     print(prepared.report)

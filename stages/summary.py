@@ -1,17 +1,24 @@
-"""summary@<setup>: every model on both tasks beside the baselines -> metrics/summary/<setup>.{md,json,png} and
-the forecasts' MAE by horizon hour -> metrics/summary/<setup>_horizon.png."""
+"""summary@<setup>: every model on both tasks beside the baselines -> a Markdown table, its JSON, a bar chart,
+and the forecasts' MAE by horizon hour (PNG)."""
 import sys
+from pathlib import Path
 
+from rnnlab.config import load_params, model_names
 from rnnlab.io import atomic_path, write_json
-from rnnlab.summary import collect, figure, horizon_figure, markdown
+from rnnlab.summary import TEXT_BASELINE, collect, figure, horizon_figure, markdown, read_results
 
 if __name__ == "__main__":
-    setup = sys.argv[1]
-    rows = collect("metrics/text", f"metrics/forecast/{setup}")
-    write_json(f"metrics/summary/{setup}.json", rows)
+    setup, text_dir, forecast_dir, table_path, json_path, figure_path, horizon_path = sys.argv[1:]
+    all_params = load_params()
+    text = read_results([Path(text_dir) / f"{name}.json" for name in [*model_names(all_params, "train"), TEXT_BASELINE]])
+    forecast = read_results(
+        [Path(forecast_dir) / f"{name}.json" for name in [*model_names(all_params, "train_forecast"), "baselines"]]
+    )
+    rows = collect(text, forecast)
+    write_json(json_path, rows)
     table = markdown(rows, setup)
-    with atomic_path(f"metrics/summary/{setup}.md") as temporary:
+    with atomic_path(table_path) as temporary:
         temporary.write_text(table, encoding="utf-8")
-    figure(rows, f"metrics/summary/{setup}.png", setup)
-    horizon_figure(f"metrics/forecast/{setup}", f"metrics/summary/{setup}_horizon.png", setup)
+    figure(rows, figure_path, setup)
+    horizon_figure(forecast, horizon_path, setup)
     print(table)

@@ -58,3 +58,33 @@ def test_load_params_reports_unreadable_yaml(tmp_path):
     path.write_text("train: {rnn: [\n")
     with pytest.raises(ParamsError, match="params.yaml: cannot read"):
         config.load_params(path)
+
+
+def test_config_names_what_the_code_builds():
+    from rnnlab.forecast.model import BASES
+    from rnnlab.nn import NETWORKS
+
+    assert set(config.NETWORKS) == set(NETWORKS)
+    assert set(config.BASES) == set(BASES)
+
+
+def test_checking_params_imports_no_framework():
+    import subprocess
+    import sys
+
+    probe = "import sys; from rnnlab import config; config.load_params(); print(sorted({'torch', 'gensim', 'dvclive'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[1])
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_missing_setting_is_named():
+    changed = copy.deepcopy(COMMITTED)
+    del changed["train"]["gru"]["clip_norm"]
+    with pytest.raises(ParamsError, match=r"train.gru is missing clip_norm"):
+        config.check(changed)
+
+
+def test_an_unknown_key_lists_model_and_training_keys():
+    with pytest.raises(ParamsError, match=r"train.gru.hiden is not a known key; expected one of .*'hidden'.*'lr'"):
+        config.check(with_change("train.gru.hiden", 64))

@@ -1,8 +1,9 @@
 import pytest
 import torch
+from committed import forecast_config
 
 from rnnlab.forecast.evaluate import errors, hold_last, repeat_last_day
-from rnnlab.forecast.model import ForecastConfig, Forecaster
+from rnnlab.forecast.model import Forecaster
 
 
 def test_hold_last_and_repeat_last_day_on_a_hand_checkable_series():
@@ -27,7 +28,7 @@ def test_errors_overall_and_per_horizon_hour():
 @pytest.mark.parametrize("base", ["none", "hold_last", "repeat_last_24h"])
 def test_forecaster_corrects_its_base_forecast(cell, base):
     torch.manual_seed(0)
-    config = ForecastConfig(cell=cell, features=3, target_steps=150, target_feature=1, hidden=4, base=base)
+    config = forecast_config(cell=cell, features=3, target_steps=150, target_feature=1, hidden=4, base=base)
     model = Forecaster(config).eval()  # the head starts at zero
     inputs = torch.randn(2, 200, 3)
     expected = {
@@ -40,4 +41,4 @@ def test_forecaster_corrects_its_base_forecast(cell, base):
 
 def test_unknown_base_is_named():
     with pytest.raises(ValueError, match="base must be one of"):
-        ForecastConfig(cell="gru", features=3, target_steps=5, target_feature=1, base="climatology")
+        forecast_config(cell="gru", features=3, target_steps=5, target_feature=1, base="climatology")

@@ -46,7 +46,7 @@ def test_kernels_compile_for_hopper(cell, kernel):
     if fused.INTERPRETED:
         pytest.skip("kernels defined under the interpreter are not compiled")
     function = getattr(fused, f"_{kernel}_kernel")
-    constants = dict(CELL=cell, PRECISION="tf32", BLOCK_B=fused.BLOCK_B, BLOCK_H=128)
+    constants = dict(CELL=cell, SAVED=fused.SAVED_COLUMNS[cell], PRECISION="tf32", BLOCK_B=fused.BLOCK_B, BLOCK_H=128)
     if kernel == "forward":
         constants["HAS_BIAS"] = True
     source = ASTSource(

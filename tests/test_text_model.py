@@ -1,11 +1,11 @@
 import pytest
 import torch
+from committed import classifier_config, word2vec_config
 
 from rnnlab.text.classify import length_bucketed_batches, scores
-from rnnlab.text.model import ClassifierConfig, TextClassifier
+from rnnlab.text.model import TextClassifier
 from rnnlab.text.vectors import (
     Vocabulary,
-    Word2VecConfig,
     character_table,
     embedding_matrix,
     encode,
@@ -23,7 +23,7 @@ def test_vocabulary_pads_wraps_truncates_and_maps_unknown():
 
 
 def test_word2vec_sees_sentence_markers_and_embedding_rows_follow_vocabulary():
-    vectors = train_word2vec([["好", "很"], ["差"]] * 5, Word2VecConfig(vector_size=8, epochs=2))
+    vectors = train_word2vec([["好", "很"], ["差"]] * 5, word2vec_config(vector_size=8, epochs=2))
     assert {"<s>", "</s>", "好", "很", "差"} == set(vectors.index_to_key)
     vocabulary = Vocabulary(list(vectors.index_to_key))
     matrix = embedding_matrix(vectors, vocabulary)
@@ -43,7 +43,7 @@ def test_word_embedding_adds_the_mean_of_its_character_embeddings():
     torch.manual_seed(0)
     vocabulary = Vocabulary(["热水器", "水果", "热"])
     table = character_table(vocabulary, chars_per_word=4)
-    config = ClassifierConfig(
+    config = classifier_config(
         cell="gru", vocab_size=len(vocabulary), embedding_dim=6, classes=2, hidden=5,
         character_vocab_size=int(table.max()) + 1, chars_per_word=4,
     )
@@ -59,7 +59,7 @@ def test_word_embedding_adds_the_mean_of_its_character_embeddings():
 def test_checkpoint_state_carries_the_character_table():
     vocabulary = Vocabulary(["热水器", "水果", "热"])
     table = character_table(vocabulary, chars_per_word=3)
-    config = ClassifierConfig(
+    config = classifier_config(
         cell="lstm", vocab_size=len(vocabulary), embedding_dim=4, classes=2, hidden=3,
         character_vocab_size=int(table.max()) + 1, chars_per_word=3,
     )
@@ -82,7 +82,7 @@ def test_bucketed_batches_cover_every_row_once_and_repeat_with_the_seed():
 @pytest.mark.parametrize("pooling", ["last", "max", "mean", "max_mean"])
 def test_classifier_logits_ignore_padding(cell, pooling):
     torch.manual_seed(0)
-    config = ClassifierConfig(cell=cell, vocab_size=20, embedding_dim=6, classes=4, hidden=5, pooling=pooling)
+    config = classifier_config(cell=cell, vocab_size=20, embedding_dim=6, classes=4, hidden=5, pooling=pooling)
     model = TextClassifier(config).eval()
     ids = torch.randint(1, 20, (3, 7))
     lengths = torch.tensor([7, 2, 4])
@@ -95,9 +95,9 @@ def test_classifier_logits_ignore_padding(cell, pooling):
 
 def test_bad_config_names_field():
     with pytest.raises(ValueError, match="pooling must be one of"):
-        ClassifierConfig(cell="gru", vocab_size=5, embedding_dim=2, classes=2, pooling="attention")
+        classifier_config(cell="gru", vocab_size=5, embedding_dim=2, classes=2, pooling="attention")
     with pytest.raises(ValueError, match="cell must be one of"):
-        ClassifierConfig(cell="transformer", vocab_size=5, embedding_dim=2, classes=2)
+        classifier_config(cell="transformer", vocab_size=5, embedding_dim=2, classes=2)
 
 
 def test_scores_macro_f1_is_mean_of_class_f1():
@@ -110,7 +110,7 @@ def test_scores_macro_f1_is_mean_of_class_f1():
 
 def test_ensemble_predicts_its_members_mean_probabilities():
     torch.manual_seed(0)
-    config = ClassifierConfig(cell="gru", vocab_size=20, embedding_dim=6, classes=4, hidden=5, members=3)
+    config = classifier_config(cell="gru", vocab_size=20, embedding_dim=6, classes=4, hidden=5, members=3)
     model = TextClassifier(config).eval()
     ids, lengths = torch.randint(1, 20, (5, 7)), torch.tensor([7, 2, 4, 1, 6])
     mean = torch.stack([member(ids, lengths).softmax(1) for member in model.members]).mean(0)
@@ -120,4 +120,4 @@ def test_ensemble_predicts_its_members_mean_probabilities():
 
 def test_classifier_needs_a_member():
     with pytest.raises(ValueError, match="members"):
-        ClassifierConfig(cell="gru", vocab_size=20, embedding_dim=6, classes=4, members=0)
+        classifier_config(cell="gru", vocab_size=20, embedding_dim=6, classes=4, members=0)

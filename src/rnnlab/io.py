@@ -10,6 +10,16 @@ from pathlib import Path
 from safetensors.torch import load_file
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# What open() would give a new file: mkstemp makes its files 0600, unreadable by the team sharing a workspace.
+FILE_MODE = 0o666 & ~_umask()
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yields a temporary path beside ``path``; moves it into place only if the block succeeds."""
@@ -17,6 +27,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     os.close(handle)
+    os.chmod(temporary, FILE_MODE)
     try:
         yield Path(temporary)
         os.replace(temporary, path)
@@ -28,12 +39,6 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 def write_json(path: str | Path, value) -> None:
     with atomic_path(path) as temporary:
         temporary.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def write_timing(path: str | Path, timing: dict) -> None:
-    """How long a stage's run took, in ``timings/``: git keeps it, DVC does not, because the same run takes a
-    different time every time and DVC's outputs must not change when nothing changed."""
-    write_json(path, timing)
 
 
 def read_json(path: str | Path):

@@ -65,13 +65,30 @@ def build(cls, values, key: str, path: str | Path = PARAMS_FILE, **fixed):
             raise ParamsError(f"{path}: {key}.{name} must be {expected}, got {value!r}")
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
             raise ParamsError(f"{path}: {key}.{name} must not be negative, got {value!r}")
+    required = [
+        name for name, field in fields.items()
+        if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+    ]
+    missing = [name for name in required if name not in values]
+    if missing:
+        raise ParamsError(f"{path}: {key} is missing {', '.join(missing)}")
     try:
         return cls(**values, **fixed)
     except (TypeError, ValueError) as error:
         raise ParamsError(f"{path}: {key}: {error}") from error
 
 
-def partition(values: dict, cls) -> tuple[dict, dict]:
-    """The keys of ``values`` that are fields of ``cls``, and the rest."""
-    names = {field.name for field in dataclasses.fields(cls)}
-    return {k: v for k, v in values.items() if k in names}, {k: v for k, v in values.items() if k not in names}
+def partition(values, model_cls, train_cls, key: str, path: str | Path = PARAMS_FILE, fixed=()) -> tuple[dict, dict]:
+    """A model section's keys split between the model's config and the training config; a key that is
+    neither's is an error that lists both's."""
+    if not isinstance(values, dict):
+        raise ParamsError(f"{path}: {key} must be a mapping, got {values!r}")
+    model_names = {field.name for field in dataclasses.fields(model_cls)} - set(fixed)
+    train_names = {field.name for field in dataclasses.fields(train_cls)}
+    for name in values:
+        if name not in model_names | train_names:
+            raise ParamsError(
+                f"{path}: {key}.{name} is not a known key; expected one of {sorted(model_names | train_names)}"
+            )
+    return ({k: v for k, v in values.items() if k in model_names},
+            {k: v for k, v in values.items() if k in train_names})

@@ -10,41 +10,10 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from rnnlab.io import atomic_path
-from rnnlab.nn import NETWORKS
+from rnnlab.config import TrainConfig
+from rnnlab.io import atomic_path, read_tensors
 
 Batch = tuple[torch.Tensor, ...]
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    epochs: int = 10
-    batch_size: int = 64
-    lr: float = 2e-3
-    weight_decay: float = 0.01
-    patience: int = 3
-    clip_norm: float = 1.0
-    seed: int = 0
-
-    def __post_init__(self):
-        require_at_least_one(self, "epochs", "batch_size", "patience")
-        if self.lr <= 0:
-            raise ValueError(f"lr must be positive, got {self.lr!r}")
-
-
-def require_at_least_one(config, *names: str) -> None:
-    for name in names:
-        if getattr(config, name) < 1:
-            raise ValueError(f"{name} must be at least 1, got {getattr(config, name)!r}")
-
-
-def require_network_shape(config) -> None:
-    """Checks the fields every model config has: ``cell``, ``hidden``, ``layers`` and ``dropout``."""
-    require_at_least_one(config, "hidden", "layers")
-    if not 0.0 <= config.dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1), got {config.dropout!r}")
-    if config.cell not in NETWORKS:
-        raise ValueError(f"cell must be one of {sorted(NETWORKS)}, got {config.cell!r}")
 
 
 def pick_device() -> torch.device:
@@ -56,6 +25,13 @@ def pick_device() -> torch.device:
 # work: set when training began, the reviews' RNN took 29 s for its second epoch instead of 18-21 (same
 # losses to the bit; docs/research-log.md).
 torch.set_flush_denormal(True)
+
+
+def start_run(config: TrainConfig, data: str | Path) -> tuple[torch.Generator, torch.device, dict, dict]:
+    """What every training starts with, before it builds its model: the seed set (the batch order's generator
+    returned), the device, and the train and validation tensors in ``data``."""
+    generator = seed_everything(config.seed)
+    return generator, pick_device(), read_tensors(data, "train"), read_tensors(data, "val")
 
 
 def seed_everything(seed: int) -> torch.Generator:
@@ -94,9 +70,14 @@ def train_step(
 
 @dataclass
 class FitResult:
+    monitor: str
     best_epoch: int
     best_score: float
     seconds_per_epoch: list[float]
+
+    def summary(self) -> dict:
+        """The training's metrics: its best epoch and that epoch's validation score."""
+        return {"best_epoch": self.best_epoch, f"best_val_{self.monitor}": self.best_score}
 
     def timing(self) -> dict:
         """What a stage records of its run's time (in ``timings/``, which DVC does not track)."""
@@ -129,7 +110,7 @@ def fit(
     optimizer = optimizer_for(model, config)
     steps_per_epoch = len(batches(torch.Generator().manual_seed(0)))
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=config.epochs * steps_per_epoch)
-    best = FitResult(best_epoch=0, best_score=-math.inf if higher_is_better else math.inf, seconds_per_epoch=[])
+    best = FitResult(monitor=monitor, best_epoch=0, best_score=-math.inf if higher_is_better else math.inf, seconds_per_epoch=[])
     durations = best.seconds_per_epoch
     with Live(str(live_dir), save_dvc_exp=False, dvcyaml=False) as live:
         live.log_param("device", next(model.parameters()).device.type)
@@ -137,7 +118,8 @@ def fit(
             started = time.perf_counter()
             model.train()
             total, count = 0.0, 0
-            progress = tqdm(batches(generator), desc=f"epoch {epoch}/{config.epochs}", leave=False)
+            # disable=None: a progress bar on a terminal, none in a redirected log.
+            progress = tqdm(batches(generator), desc=f"epoch {epoch}/{config.epochs}", leave=False, disable=None)
             for batch in progress:
                 loss = train_step(model, batch, batch_loss, optimizer, config.clip_norm)
                 schedule.step()
@@ -160,7 +142,7 @@ def fit(
             elif epoch - best.best_epoch >= config.patience:
                 tqdm.write(f"no improvement in {config.patience} epochs: stopping after epoch {epoch}")
                 break
-        live.summary.update(best_epoch=best.best_epoch, **{f"best_val_{monitor}": best.best_score})
+        live.summary.update(best.summary())
     return best
 
 
@@ -172,7 +154,9 @@ def save_checkpoint(path: str | Path, model_config: dict, model: nn.Module) -> N
         torch.save({"config": model_config, "state_dict": state}, stream)
 
 
-def load_checkpoint(path: str | Path) -> tuple[dict, dict]:
-    """The config and state_dict that ``save_checkpoint`` wrote."""
+def load_model(path: str | Path, model_class: type[nn.Module], device: torch.device | None = None) -> nn.Module:
+    """The model that ``save_checkpoint`` wrote, rebuilt from its config (``model_class.Config``), in eval mode."""
     saved = torch.load(path, map_location="cpu", weights_only=True)
-    return saved["config"], saved["state_dict"]
+    model = model_class(model_class.Config(**saved["config"]))
+    model.load_state_dict(saved["state_dict"])
+    return model.to(device or pick_device()).eval()

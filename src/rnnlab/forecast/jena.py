@@ -71,7 +71,6 @@ class PreparedSeries:
 def prepare(measured: pd.DataFrame, features: list[str], max_gap_steps: int) -> PreparedSeries:
     """Regular 10-minute grid, impossible values removed, short gaps interpolated, features added."""
     report = {"rows_read": len(measured)}
-    measured = measured[measured.index.notna()]
     off_grid = measured.index != measured.index.floor(STEP)
     report["rows_off_grid_dropped"] = int(off_grid.sum())
     measured = measured[~off_grid]

@@ -4,9 +4,10 @@ from pathlib import Path
 import torch
 from torch.nn import functional as F
 
-from rnnlab.forecast.model import ForecastConfig, Forecaster
+from rnnlab.config import ForecastConfig, TrainConfig
+from rnnlab.forecast.model import Forecaster
 from rnnlab.io import read_json, read_tensors
-from rnnlab.training import FitResult, TrainConfig, fit, load_checkpoint, pick_device, seed_everything
+from rnnlab.training import FitResult, fit, start_run
 
 
 def target_scale(directory: str | Path, target: str) -> tuple[float, float]:
@@ -31,9 +32,7 @@ def train_forecaster(
     live_dir: str | Path,
 ) -> FitResult:
     """Trains on the train windows with MSE on normalised temperature; keeps the best by validation loss."""
-    generator = seed_everything(train_config.seed)
-    device = pick_device()
-    train, val = read_tensors(windows, "train"), read_tensors(windows, "val")
+    generator, device, train, val = start_run(train_config, windows)
     _, std = target_scale(windows, target)
     model = Forecaster(model_config).to(device)
 
@@ -61,19 +60,16 @@ def train_forecaster(
     )
 
 
-def load_forecaster(checkpoint_path: str | Path) -> Forecaster:
-    config, state = load_checkpoint(checkpoint_path)
-    model = Forecaster(ForecastConfig(**config))
-    model.load_state_dict(state)
-    return model.to(pick_device()).eval()
-
-
-def test_in_degc(directory: str | Path, target: str) -> dict[str, torch.Tensor]:
-    """The test windows' observed temperature history and true future in degrees Celsius, and their start times."""
+def test_in_degc(directory: str | Path, target: str) -> dict:
+    """The test windows: their normalised ``inputs``, observed temperature ``history`` and ``true`` future in
+    degrees Celsius, their ``start`` times, and the ``mean`` and ``std`` that turn the target into degrees."""
     test = read_tensors(directory, "test")
     mean, std = target_scale(directory, target)
     column = list(read_json(Path(directory) / "normalisation.json")).index(target)
     return {
+        "inputs": test["inputs"],
+        "mean": mean,
+        "std": std,
         "history": test["inputs"][:, :, column] * std + mean,
         "true": test["targets"] * std + mean,
         "start": test["start"],

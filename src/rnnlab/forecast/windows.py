@@ -1,44 +1,11 @@
 """Sliding windows over the prepared series: inputs of past steps, targets the next temperatures."""
-from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 import pandas as pd
 import torch
 
 from rnnlab.forecast.jena import TARGET
-from rnnlab.training import require_at_least_one
-
-
-@dataclass(frozen=True)
-class WindowConfig:
-    input_steps: int = 720
-    target_steps: int = 288
-    stride: int = 144
-
-    def __post_init__(self):
-        require_at_least_one(self, "input_steps", "target_steps", "stride")
-
-
-@dataclass(frozen=True)
-class Periods:
-    """Train [train_start, val_start), validation [val_start, test_start), test [test_start, test_end]."""
-
-    train_start: str | date
-    val_start: str | date
-    test_start: str | date
-    test_end: str | date
-
-    def __post_init__(self):
-        stamps = [pd.Timestamp(getattr(self, name)) for name in ("train_start", "val_start", "test_start", "test_end")]
-        if not stamps[0] < stamps[1] < stamps[2] <= stamps[3]:
-            raise ValueError(f"periods must satisfy train_start < val_start < test_start <= test_end, got {self}")
-
-    def bounds(self) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
-        """Each period as [first, last) timestamps; test_end is a whole day."""
-        edges = [pd.Timestamp(self.train_start), pd.Timestamp(self.val_start), pd.Timestamp(self.test_start),
-                 pd.Timestamp(self.test_end) + pd.Timedelta(days=1)]
-        return {name: (edges[i], edges[i + 1]) for i, name in enumerate(("train", "val", "test"))}
+from rnnlab.config import Periods, WindowConfig
 
 
 def window_starts(complete: np.ndarray, first: int, last: int, span: int, stride: int) -> np.ndarray:

@@ -55,9 +55,9 @@ def cell_kind(cell: RecurrentCell) -> int:
     return RNN_RELU if cell.nonlinearity == "relu" else RNN_TANH
 
 
-# Hidden-sized columns each packed row keeps for the backward pass (the kernels list them); the RNN's
-# backward reads only its output.
-SAVED_COLUMNS = {RNN_TANH: 0, RNN_RELU: 0, GRU: 4, LSTM: 5}
+# Hidden-sized columns each packed row keeps for the backward pass: the RNN its output (the output buffer
+# itself), the GRU r, z, n and W_hn h + b_hn, the LSTM i, f, g, o and the previous cell state.
+SAVED_COLUMNS = {RNN_TANH: 1, RNN_RELU: 1, GRU: 4, LSTM: 5}
 
 
 class FusedLoop:
@@ -72,7 +72,7 @@ class FusedLoop:
         rows, batch = len(projected), batch_sizes[0]
         output = projected.new_empty(rows, hidden)
         previous_output = projected.new_empty(rows, hidden)
-        saved = projected.new_empty(rows, SAVED_COLUMNS[kind] * hidden) if SAVED_COLUMNS[kind] else output
+        saved = projected.new_empty(rows, SAVED_COLUMNS[kind] * hidden) if kind in (GRU, LSTM) else output
         h0 = initial[0].contiguous()
         c0 = initial[1].contiguous() if kind == LSTM else h0
         h_n = torch.empty_like(h0)
@@ -83,7 +83,7 @@ class FusedLoop:
             projected, hidden_weight.contiguous(), bias, sizes, offsets, h0, c0,
             output, previous_output, saved, h_n, c_n,
             len(batch_sizes), batch, hidden, int(reverse),
-            CELL=kind, HAS_BIAS=hidden_bias is not None, PRECISION=precision(),
+            CELL=kind, SAVED=SAVED_COLUMNS[kind], HAS_BIAS=hidden_bias is not None, PRECISION=precision(),
             BLOCK_B=BLOCK_B, BLOCK_H=block_size(hidden), num_warps=warps(hidden),
         )
         final = (h_n, c_n) if kind == LSTM else (h_n,)
@@ -104,7 +104,7 @@ class FusedLoop:
             hidden_weight.contiguous(), sizes, offsets, kept, previous_output, grad_output.contiguous(),
             grad_h_n, grad_c_n, grad_projected, grad_hidden_projected, grad_h0, grad_c0,
             len(batch_sizes), batch, hidden, int(reverse),
-            CELL=kind, PRECISION=precision(), BLOCK_B=BLOCK_B, BLOCK_H=block_size(hidden),
+            CELL=kind, SAVED=SAVED_COLUMNS[kind], PRECISION=precision(), BLOCK_B=BLOCK_B, BLOCK_H=block_size(hidden),
             num_warps=warps(hidden),
         )
         return (grad_h0, grad_c0) if kind == LSTM else (grad_h0,)
@@ -210,13 +210,12 @@ if triton is not None:
         projected_ptr, weight_ptr, bias_ptr, sizes_ptr, offsets_ptr, h0_ptr, c0_ptr,
         output_ptr, previous_ptr, saved_ptr, hn_ptr, cn_ptr,
         steps, batch, hidden, reverse,
-        CELL: tl.constexpr, HAS_BIAS: tl.constexpr, PRECISION: tl.constexpr,
+        CELL: tl.constexpr, SAVED: tl.constexpr, HAS_BIAS: tl.constexpr, PRECISION: tl.constexpr,
         BLOCK_B: tl.constexpr, BLOCK_H: tl.constexpr,
     ):
         rows, cols, col_in, state_mask, state_at = _tile(batch, hidden, BLOCK_B, BLOCK_H)
         h, c = _load_state(h0_ptr, c0_ptr, state_at, state_mask, CELL)
         GATES: tl.constexpr = 4 if CELL == 3 else 3 if CELL == 2 else 1
-        SAVED: tl.constexpr = 5 if CELL == 3 else 4
         mask, packed = _step_rows(sizes_ptr, offsets_ptr, 0, steps, rows, col_in, reverse)
         x0, x1, x2, x3, _ = _load_columns(projected_ptr, packed, cols, mask, hidden, GATES, GATES)
         # A while loop: Triton 3.6's interpreter cannot take range() of a scalar argument under NumPy 2.
@@ -267,16 +266,13 @@ if triton is not None:
         weight_ptr, sizes_ptr, offsets_ptr, saved_ptr, previous_ptr, grad_output_ptr, grad_hn_ptr, grad_cn_ptr,
         grad_projected_ptr, grad_hidden_ptr, grad_h0_ptr, grad_c0_ptr,
         steps, batch, hidden, reverse,
-        CELL: tl.constexpr, PRECISION: tl.constexpr,
+        CELL: tl.constexpr, SAVED: tl.constexpr, PRECISION: tl.constexpr,
         BLOCK_B: tl.constexpr, BLOCK_H: tl.constexpr,
     ):
         rows, cols, col_in, state_mask, state_at = _tile(batch, hidden, BLOCK_B, BLOCK_H)
         # The gradient reaching each row's running state from later steps (its final state's to begin with).
         grad_h, grad_c = _load_state(grad_hn_ptr, grad_cn_ptr, state_at, state_mask, CELL)
         GATES: tl.constexpr = 4 if CELL == 3 else 3 if CELL == 2 else 1
-        # What each step's backward reads: the RNN its output; the GRU r, z, n, W_hn h + b_hn; the LSTM
-        # i, f, g, o and the previous cell state.
-        SAVED: tl.constexpr = 5 if CELL == 3 else 4 if CELL == 2 else 1
         mask, packed = _step_rows(sizes_ptr, offsets_ptr, 0, steps, rows, col_in, 1 - reverse)
         s0, s1, s2, s3, s4 = _load_columns(saved_ptr, packed, cols, mask, hidden, SAVED, SAVED)
         grad_out, h_previous, _, _, _ = _load_columns(grad_output_ptr, packed, cols, mask, hidden, 1, 1)

@@ -7,9 +7,10 @@ from safetensors import safe_open
 from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 from torch.nn import functional as F
 
+from rnnlab.config import ClassifierConfig, TrainConfig
 from rnnlab.io import atomic_path, read_json, read_tensors, write_json
-from rnnlab.text.model import ClassifierConfig, TextClassifier
-from rnnlab.training import FitResult, TrainConfig, fit, load_checkpoint, pick_device, seed_everything
+from rnnlab.text.model import TextClassifier
+from rnnlab.training import FitResult, fit, start_run
 
 # Batches are drawn from pools of this many batches sorted by length, so a batch's sequences have
 # similar lengths and the packed recurrence runs few steps past the shortest ones.
@@ -99,9 +100,7 @@ def train_classifier(
     live_dir: str | Path,
 ) -> FitResult:
     """Trains on the train split, keeps the best checkpoint by validation macro-F1."""
-    generator = seed_everything(train_config.seed)
-    device = pick_device()
-    train, val = read_tensors(tensors, "train"), read_tensors(tensors, "val")
+    generator, device, train, val = start_run(train_config, tensors)
     model = TextClassifier(model_config, **read_tensors(tensors, "embeddings")).to(device)
     names = read_json(Path(tensors) / "labels.json")
 
@@ -140,23 +139,19 @@ def train_classifier(
     )
 
 
-def load_classifier(checkpoint_path: str | Path, device: torch.device | None = None) -> TextClassifier:
-    config, state = load_checkpoint(checkpoint_path)
-    model = TextClassifier(ClassifierConfig(**config))
-    model.load_state_dict(state)
-    return model.to(device or pick_device()).eval()
-
-
-def write_report(name: str, labels: torch.Tensor, predicted: torch.Tensor, names: list[str], extra: dict) -> dict:
-    """metrics/text/<name>.json, the confusion pairs and per-class F1 as CSV for DVC plots; prints the table."""
+def write_report(
+    name: str, labels: torch.Tensor, predicted: torch.Tensor, names: list[str], extra: dict,
+    metrics_path: str | Path, confusion_path: str | Path, per_class_path: str | Path,
+) -> dict:
+    """Scores plus ``extra`` as JSON, the confusion pairs and per-class F1 as CSV for DVC plots; prints the table."""
     metrics = {**scores(labels, predicted, names), **extra}
-    write_json(f"metrics/text/{name}.json", metrics)
+    write_json(metrics_path, metrics)
     pairs = pd.DataFrame({"actual": [names[i] for i in labels], "predicted": [names[i] for i in predicted]})
     per_class = pd.DataFrame(
         {"model": name, "class": list(metrics["per_class"]), "f1": [row["f1"] for row in metrics["per_class"].values()]}
     )
-    for folder, frame in (("confusion", pairs), ("per_class", per_class)):
-        with atomic_path(f"metrics/text/{folder}/{name}.csv") as temporary:
+    for path, frame in ((confusion_path, pairs), (per_class_path, per_class)):
+        with atomic_path(path) as temporary:
             frame.to_csv(temporary, index=False)
     print(f"{name} on the test split\n{per_class_table(metrics)}")
     return metrics

@@ -37,7 +37,8 @@ def read_reviews(path: str | Path, categories: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _tokenize(reviews: list[str]) -> list[list[str]]:
+def tokenize(reviews: list[str]) -> list[list[str]]:
+    """jieba's tokens of each review, blanks dropped: what segment stores and what predict reads."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -53,9 +54,9 @@ def segment(frame: pd.DataFrame, workers: int) -> pd.DataFrame:
     chunks = [reviews[start : start + 2000] for start in range(0, len(reviews), 2000)]
     if workers > 1:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            tokenized = pool.map(_tokenize, chunks)
+            tokenized = pool.map(tokenize, chunks)
     else:
-        tokenized = [_tokenize(chunk) for chunk in chunks]
+        tokenized = [tokenize(chunk) for chunk in chunks]
     result = frame.copy()
     result["tokens"] = [tokens for chunk in tokenized for tokens in chunk]
     return result

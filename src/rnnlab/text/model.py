@@ -4,51 +4,17 @@ The classifier is an ensemble of ``members`` such networks trained side by side;
 their class probabilities.
 """
 import math
-from dataclasses import asdict, dataclass
-
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from rnnlab.config import ClassifierConfig
 from rnnlab.nn import network
-from rnnlab.training import require_at_least_one, require_network_shape
-
-POOLINGS = ("last", "max", "mean", "max_mean")
-
-
-@dataclass(frozen=True)
-class ClassifierConfig:
-    cell: str
-    vocab_size: int
-    embedding_dim: int
-    classes: int
-    # From tensorize: each word's first ``chars_per_word`` character ids (0 pads) below ``character_vocab_size``;
-    # chars_per_word 0 embeds words alone.
-    character_vocab_size: int = 1
-    chars_per_word: int = 0
-    hidden: int = 128
-    layers: int = 1
-    dropout: float = 0.3
-    pooling: str = "max_mean"
-    fine_tune_embeddings: bool = True
-    # Loss weight of a class is (train rows / class rows) ** power: 0 plain, 1 fully balanced.
-    class_weight_power: float = 0.0
-    # Networks trained side by side, each from its own initialisation and batch order; averaging them
-    # removes most of the seed-to-seed spread of a single network.
-    members: int = 1
-
-    def __post_init__(self):
-        require_network_shape(self)
-        require_at_least_one(self, "members", "character_vocab_size")
-        if self.pooling not in POOLINGS:
-            raise ValueError(f"pooling must be one of {POOLINGS}, got {self.pooling!r}")
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 class TextClassifier(nn.Module):
     """``embeddings`` and ``word_characters`` come from tensorize; a checkpoint's state replaces them."""
+
+    Config = ClassifierConfig
 
     def __init__(
         self, config: ClassifierConfig, embeddings: torch.Tensor | None = None, word_characters: torch.Tensor | None = None

@@ -4,14 +4,15 @@ from pathlib import Path
 import torch
 
 from rnnlab.io import read_json
-from rnnlab.text.classify import load_classifier
-from rnnlab.text.corpus import _tokenize
+from rnnlab.text.corpus import tokenize
+from rnnlab.text.model import TextClassifier
 from rnnlab.text.vectors import Vocabulary, encode
+from rnnlab.training import load_model
 
 
 class ReviewClassifier:
     def __init__(self, checkpoint: str | Path, tensors: str | Path, max_len: int):
-        self.model = load_classifier(checkpoint, torch.device("cpu"))
+        self.model = load_model(checkpoint, TextClassifier, torch.device("cpu"))
         tokens = read_json(Path(tensors) / "vocab.json")
         self.vocabulary = Vocabulary(tokens[2:])
         self.names = read_json(Path(tensors) / "labels.json")
@@ -19,8 +20,7 @@ class ReviewClassifier:
 
     def top(self, reviews: list[str], k: int = 3) -> list[list[tuple[str, float]]]:
         """The ``k`` likeliest categories of each review with their probabilities."""
-        # The segment stage's own tokenizer, so that reviews are split exactly as the training data was.
-        token_lists = _tokenize(reviews)
+        token_lists = tokenize(reviews)
         ids, lengths = encode(token_lists, self.vocabulary, self.max_len)
         with torch.no_grad():
             probabilities = self.model(ids, lengths).softmax(1)

@@ -1,27 +1,16 @@
 """Word2Vec embeddings and the fixed-length id tensors the classifiers read."""
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 from gensim.models import KeyedVectors, Word2Vec
 
 from rnnlab.text.corpus import BEGIN, END, sentence
-from rnnlab.training import require_at_least_one
+from rnnlab.config import Word2VecConfig
 
 PAD, UNKNOWN = "<pad>", "<unk>"
 MARKERS = (PAD, UNKNOWN, BEGIN, END)
-
-
-@dataclass(frozen=True)
-class Word2VecConfig:
-    vector_size: int = 100
-    epochs: int = 5
-    seed: int = 0
-
-    def __post_init__(self):
-        require_at_least_one(self, "vector_size", "epochs")
 
 
 def stable_hash(text: str) -> int:
