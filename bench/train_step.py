@@ -20,6 +20,8 @@ from torch.nn import functional as F
 
 from cells import describe, median_ms, timing_arguments
 from rnnlab import config
+from rnnlab.forecast import config as forecast_config
+from rnnlab.text import config as text_config
 from rnnlab.forecast.model import Forecaster
 from rnnlab.nn import Recurrent
 from rnnlab.text.model import TextClassifier
@@ -59,14 +61,14 @@ PARAMS = config.load_params()
 # The sizes of the review data (tensorize's vocabulary and characters, the ten classes).
 TEXT_DIMENSIONS = {
     "vocab_size": 68_496, "embedding_dim": PARAMS["word2vec"]["vector_size"], "classes": 10,
-    "character_vocab_size": 5_000, "chars_per_word": config.chars_per_word(PARAMS),
+    "character_vocab_size": 5_000, "chars_per_word": text_config.chars_per_word(PARAMS),
 }
-FORECAST_SETUP = config.load_setup(PARAMS, "mpi_roof_2024")
+FORECAST_SETUP = forecast_config.load_setup(PARAMS, "mpi_roof_2024")
 NETWORKS = config.model_names(PARAMS, "train")
 
 
-def text_settings(cell: str) -> tuple[config.ClassifierConfig, config.TrainConfig]:
-    model_config, train_config = config.text_training(PARAMS, cell, TEXT_DIMENSIONS)
+def text_settings(cell: str) -> tuple[text_config.ClassifierConfig, config.TrainConfig]:
+    model_config, train_config = text_config.text_training(PARAMS, cell, TEXT_DIMENSIONS)
     return dataclasses.replace(model_config, members=1), train_config
 
 
@@ -84,8 +86,8 @@ def text_batch(cell: str, device: torch.device, generator: torch.Generator):
     return ids, lengths, torch.randint(0, TEXT_DIMENSIONS["classes"], (batch_size,), generator=generator).to(device)
 
 
-def forecast_settings(cell: str) -> tuple[config.ForecastConfig, config.TrainConfig]:
-    return config.forecast_training(PARAMS, cell, FORECAST_SETUP)
+def forecast_settings(cell: str) -> tuple[forecast_config.ForecastConfig, config.TrainConfig]:
+    return forecast_config.forecast_training(PARAMS, cell, FORECAST_SETUP)
 
 
 def forecast_model(cell: str, device: torch.device, generator: torch.Generator) -> nn.Module:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from rnnlab.config import categories, load_params
+from rnnlab.config import load_params
+from rnnlab.text.config import categories
 from rnnlab.io import write_json
 from rnnlab.text.baseline import fit_tfidf_svm
 from rnnlab.text.classify import write_report

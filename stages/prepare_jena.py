@@ -3,7 +3,8 @@ period's normalisation (JSON), and what preparing found (JSON)."""
 import logging
 import sys
 
-from rnnlab.config import load_params, load_setup
+from rnnlab.config import load_params
+from rnnlab.forecast.config import load_setup
 from rnnlab.forecast.jena import (
     StationFileError,
     fit_normalisation,

@@ -3,7 +3,8 @@ import logging
 import sys
 
 from rnnlab import params
-from rnnlab.config import categories, load_params
+from rnnlab.config import load_params
+from rnnlab.text.config import categories
 from rnnlab.io import atomic_path
 from rnnlab.text.corpus import read_reviews, segment
 

@@ -6,8 +6,9 @@ import pandas as pd
 import torch
 from safetensors.torch import save_file
 
-from rnnlab.config import categories, chars_per_word, load_params
-from rnnlab.config import max_len as tensorize_max_len
+from rnnlab.config import load_params
+from rnnlab.text.config import categories, chars_per_word
+from rnnlab.text.config import max_len as tensorize_max_len
 from rnnlab.io import atomic_path, write_json
 from rnnlab.text.vectors import Vocabulary, character_table, embedding_matrix, encode, load_vectors
 

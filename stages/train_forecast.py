@@ -2,7 +2,8 @@
 dvclive log folder, the best epoch and score (JSON), timing JSON."""
 import sys
 
-from rnnlab.config import forecast_training, load_params, load_setup
+from rnnlab.config import load_params
+from rnnlab.forecast.config import forecast_training, load_setup
 from rnnlab.forecast.jena import TARGET
 from rnnlab.forecast.train import train_forecaster
 from rnnlab.io import write_json

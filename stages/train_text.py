@@ -2,7 +2,8 @@
 log folder, timing JSON."""
 import sys
 
-from rnnlab.config import load_params, text_training
+from rnnlab.config import load_params
+from rnnlab.text.config import text_training
 from rnnlab.io import write_json
 from rnnlab.text.classify import data_dimensions, train_classifier
 

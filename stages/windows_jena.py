@@ -6,7 +6,8 @@ import pandas as pd
 from safetensors.torch import save_file
 
 from rnnlab import params
-from rnnlab.config import load_params, load_setup
+from rnnlab.config import load_params
+from rnnlab.forecast.config import load_setup
 from rnnlab.forecast.windows import make_windows
 from rnnlab.io import atomic_path, read_json, write_json
 

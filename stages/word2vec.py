@@ -3,7 +3,8 @@ import sys
 
 import pandas as pd
 
-from rnnlab.config import load_params, word2vec
+from rnnlab.config import load_params
+from rnnlab.text.config import word2vec
 from rnnlab.io import atomic_path
 from rnnlab.text.vectors import save_vectors, train_word2vec
 

@@ -4,6 +4,8 @@ import dataclasses
 from pathlib import Path
 
 from rnnlab import config, params
+from rnnlab.forecast import config as forecast_settings
+from rnnlab.text import config as text_settings
 
 PARAMS = params.load(Path(__file__).resolve().parents[1] / "params.yaml")
 # A classifier's data sizes have no committed value; these are the smallest that build one.
@@ -15,17 +17,14 @@ def _committed(cls, section: str) -> dict:
     return {key: value for key, value in PARAMS[section].items() if key in names}
 
 
-def classifier_config(**given) -> config.ClassifierConfig:
-    return config.ClassifierConfig(**{**WORDS_ONLY, **_committed(config.ClassifierConfig, "text_model"), **given})
+def classifier_config(**given) -> text_settings.ClassifierConfig:
+    return text_settings.ClassifierConfig(**{**WORDS_ONLY, **_committed(text_settings.ClassifierConfig, "text_model"), **given})
 
 
-def forecast_config(**given) -> config.ForecastConfig:
-    return config.ForecastConfig(**{**_committed(config.ForecastConfig, "forecaster"), **given})
+def forecast_config(**given) -> forecast_settings.ForecastConfig:
+    return forecast_settings.ForecastConfig(**{**_committed(forecast_settings.ForecastConfig, "forecaster"), **given})
 
 
-def word2vec_config(**given) -> config.Word2VecConfig:
-    return config.Word2VecConfig(**{**PARAMS["word2vec"], **given})
+def word2vec_config(**given) -> text_settings.Word2VecConfig:
+    return text_settings.Word2VecConfig(**{**PARAMS["word2vec"], **given})
 
-
-def train_config(section: str = "text_model", **given) -> config.TrainConfig:
-    return config.TrainConfig(**{**_committed(config.TrainConfig, section), **given})

@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from rnnlab import config
+from rnnlab.forecast import config as forecast_config
 from rnnlab.params import ParamsError
 
 COMMITTED = yaml.safe_load((Path(__file__).resolve().parents[1] / "params.yaml").read_text(encoding="utf-8"))
@@ -65,14 +66,17 @@ def test_config_names_what_the_code_builds():
     from rnnlab.nn import NETWORKS
 
     assert set(config.NETWORKS) == set(NETWORKS)
-    assert set(config.BASES) == set(BASES)
+    assert set(forecast_config.BASES) == set(BASES)
 
 
-def test_checking_params_imports_no_framework():
+def test_checking_every_setting_imports_no_framework():
     import subprocess
     import sys
 
-    probe = "import sys; from rnnlab import config; config.load_params(); print(sorted({'torch', 'gensim', 'dvclive'} & set(sys.modules)))"
+    probe = (
+        "import sys; from rnnlab import config; config.check(config.load_params()); "
+        "print(sorted({'torch', 'gensim', 'dvclive'} & set(sys.modules)))"
+    )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parents[1])
     assert result.stdout.strip() == "[]"
@@ -88,3 +92,12 @@ def test_a_missing_setting_is_named():
 def test_an_unknown_key_lists_model_and_training_keys():
     with pytest.raises(ParamsError, match=r"train.gru.hiden is not a known key; expected one of .*'hidden'.*'lr'"):
         config.check(with_change("train.gru.hiden", 64))
+
+
+def test_check_command_names_the_bad_key(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(with_change("train.gru.lr", 0), allow_unicode=True), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "rnnlab", "check"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode != 0 and "train.gru: lr must be positive" in result.stderr

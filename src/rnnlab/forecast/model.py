@@ -3,11 +3,11 @@ import torch
 from torch import nn
 
 from rnnlab.forecast.evaluate import hold_last, repeat_last_day
-from rnnlab.config import ForecastConfig
+from rnnlab.forecast.config import ForecastConfig
 from rnnlab.nn import network
 
 
-# What each of config.BASES computes from the normalised temperature history.
+# What each of rnnlab.forecast.config.BASES computes from the normalised temperature history.
 BASES = {
     "none": lambda history, steps: history.new_zeros(len(history), steps),
     "hold_last": hold_last,

@@ -4,7 +4,8 @@ from pathlib import Path
 import torch
 from torch.nn import functional as F
 
-from rnnlab.config import ForecastConfig, TrainConfig
+from rnnlab.config import TrainConfig
+from rnnlab.forecast.config import ForecastConfig
 from rnnlab.forecast.model import Forecaster
 from rnnlab.io import read_json, read_tensors
 from rnnlab.training import FitResult, fit, start_run

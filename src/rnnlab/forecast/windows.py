@@ -5,7 +5,7 @@ import pandas as pd
 import torch
 
 from rnnlab.forecast.jena import TARGET
-from rnnlab.config import Periods, WindowConfig
+from rnnlab.forecast.config import Periods, WindowConfig
 
 
 def window_starts(complete: np.ndarray, first: int, last: int, span: int, stride: int) -> np.ndarray:

@@ -7,7 +7,8 @@ from safetensors import safe_open
 from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 from torch.nn import functional as F
 
-from rnnlab.config import ClassifierConfig, TrainConfig
+from rnnlab.config import TrainConfig
+from rnnlab.text.config import ClassifierConfig
 from rnnlab.io import atomic_path, read_json, read_tensors, write_json
 from rnnlab.text.model import TextClassifier
 from rnnlab.training import FitResult, fit, start_run

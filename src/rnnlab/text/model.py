@@ -8,7 +8,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from rnnlab.config import ClassifierConfig
+from rnnlab.text.config import ClassifierConfig
 from rnnlab.nn import network
 
 class TextClassifier(nn.Module):

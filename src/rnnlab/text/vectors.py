@@ -7,7 +7,7 @@ import torch
 from gensim.models import KeyedVectors, Word2Vec
 
 from rnnlab.text.corpus import BEGIN, END, sentence
-from rnnlab.config import Word2VecConfig
+from rnnlab.text.config import Word2VecConfig
 
 PAD, UNKNOWN = "<pad>", "<unk>"
 MARKERS = (PAD, UNKNOWN, BEGIN, END)

@@ -1,0 +1,87 @@
+"""The text models' spread over seeds, from DVC experiments that changed one model's seed.
+
+    for model in rnn gru lstm bilstm; do for seed in 1 2; do
+        dvc exp run --queue -S train.$model.seed=$seed evaluate@$model
+    done; done
+    dvc queue start --jobs 1        # then wait until `dvc queue status` shows them all done
+    python scripts/seed_spread.py metrics/text_seeds.json
+
+For each model: the test macro-F1 of the ensemble and of its first network alone, at the committed seed
+(HEAD's metrics) and at each experiment's, with their mean and sample standard deviation. Only experiments
+whose baseline is HEAD and whose params differ from HEAD's in that one seed count.
+"""
+import json
+import statistics
+import subprocess
+import sys
+
+import yaml
+
+
+def git(*arguments: str) -> str:
+    return subprocess.run(["git", *arguments], capture_output=True, text=True, check=True).stdout
+
+
+def at(revision: str, path: str):
+    return yaml.safe_load(git("show", f"{revision}:{path}"))
+
+
+def experiments_of(baseline: str) -> list[str]:
+    """Commits of the experiments run from ``baseline`` (DVC keeps them under refs/exps/<sha[:2]>/<sha[2:]>/)."""
+    prefix = f"refs/exps/{baseline[:2]}/{baseline[2:]}/"
+    return git("for-each-ref", "--format=%(objectname)", prefix).split()
+
+
+def seed_changed(head_params: dict, params: dict) -> tuple[str, int] | None:
+    """(model, seed) when ``params`` differ from ``head_params`` only in ``train.<model>.seed``."""
+    changed = [
+        name for name, section in params["train"].items()
+        if section != head_params["train"].get(name)
+    ]
+    if len(changed) != 1 or {k: v for k, v in params.items() if k != "train"} != {
+        k: v for k, v in head_params.items() if k != "train"
+    }:
+        return None
+    name = changed[0]
+    rest = {k: v for k, v in params["train"][name].items() if k != "seed"}
+    if rest != {k: v for k, v in head_params["train"][name].items() if k != "seed"}:
+        return None
+    return name, params["train"][name]["seed"]
+
+
+def spread(by_seed: dict[int, float]) -> dict:
+    values = list(by_seed.values())
+    return {
+        "by_seed": {str(seed): value for seed, value in sorted(by_seed.items())},
+        "mean": statistics.mean(values),
+        "std": statistics.stdev(values) if len(values) > 1 else 0.0,
+    }
+
+
+def main(out: str) -> None:
+    head = git("rev-parse", "HEAD").strip()
+    head_params = at(head, "params.yaml")
+    runs = {name: {section["seed"]: at(head, f"metrics/text/{name}.json")} for name, section in head_params["train"].items()}
+    for commit in experiments_of(head):
+        found = seed_changed(head_params, at(commit, "params.yaml"))
+        if found:
+            name, seed = found
+            runs[name][seed] = at(commit, f"metrics/text/{name}.json")
+    result = {}
+    for name, by_seed in runs.items():
+        result[name] = {
+            "members": by_seed[head_params["train"][name]["seed"]]["members"],
+            "committed_seed": head_params["train"][name]["seed"],
+            "ensemble_macro_f1": spread({seed: m["macro_f1"] for seed, m in by_seed.items()}),
+            "single_network_macro_f1": spread({seed: m["single_network"]["macro_f1"] for seed, m in by_seed.items()}),
+        }
+    with open(out, "w", encoding="utf-8") as stream:
+        stream.write(json.dumps(result, indent=2) + "\n")
+    for name, row in result.items():
+        print(f"{name}: seeds {list(row['ensemble_macro_f1']['by_seed'])}, "
+              f"ensemble {row['ensemble_macro_f1']['mean']:.4f} ± {row['ensemble_macro_f1']['std']:.4f}, "
+              f"single network {row['single_network_macro_f1']['mean']:.4f} ± {row['single_network_macro_f1']['std']:.4f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,125 @@
+"""The forecast chain's settings: each setup (data, features, periods, windows) and each forecaster with its
+training."""
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from rnnlab import params
+from rnnlab.config import TrainConfig, model_names, require_at_least_one, require_network_shape
+from rnnlab.forecast.jena import DERIVED, PHYSICAL_LIMITS, TARGET
+
+# The forecast a forecaster corrects; rnnlab.forecast.model.BASES computes each.
+BASES = ("none", "hold_last", "repeat_last_24h")
+
+
+@dataclass(frozen=True)
+class ForecastConfig:
+    cell: str
+    # From the setup.
+    features: int
+    target_steps: int
+    target_feature: int  # which input column is the (normalised) temperature
+    # From params.yaml.
+    hidden: int
+    layers: int
+    dropout: float
+    # The forecast the network corrects: "hold_last", "repeat_last_24h" or "none" (predict outright).
+    base: str
+    # Feed the network each window minus its own mean, so that it sees weather patterns rather than the
+    # season's level, which shifts between the training and test periods.
+    centre_inputs: bool
+
+    def __post_init__(self):
+        require_network_shape(self)
+        if self.base not in BASES:
+            raise ValueError(f"base must be one of {sorted(BASES)}, got {self.base!r}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class WindowConfig:
+    input_steps: int
+    target_steps: int
+    stride: int
+
+    def __post_init__(self):
+        require_at_least_one(self, "input_steps", "target_steps", "stride")
+
+
+@dataclass(frozen=True)
+class Periods:
+    """Train [train_start, val_start), validation [val_start, test_start), test [test_start, test_end]."""
+
+    train_start: str | date
+    val_start: str | date
+    test_start: str | date
+    test_end: str | date
+
+    def __post_init__(self):
+        stamps = [pd.Timestamp(getattr(self, name)) for name in ("train_start", "val_start", "test_start", "test_end")]
+        if not stamps[0] < stamps[1] < stamps[2] <= stamps[3]:
+            raise ValueError(f"periods must satisfy train_start < val_start < test_start <= test_end, got {self}")
+
+    def bounds(self) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
+        """Each period as [first, last) timestamps; test_end is a whole day."""
+        edges = [pd.Timestamp(self.train_start), pd.Timestamp(self.val_start), pd.Timestamp(self.test_start),
+                 pd.Timestamp(self.test_end) + pd.Timedelta(days=1)]
+        return {name: (edges[i], edges[i + 1]) for i, name in enumerate(("train", "val", "test"))}
+
+
+@dataclass(frozen=True)
+class Setup:
+    """A forecasting setup: which station data, which features, which periods and windows."""
+
+    name: str
+    source: str
+    features: list[str]
+    max_gap_steps: int
+    periods: Periods
+    windows: WindowConfig
+
+
+def check(all_params: dict, path: str | Path = params.PARAMS_FILE) -> None:
+    setups = params.section(all_params, "forecast", path)
+    if not isinstance(setups, dict) or not setups:
+        raise params.ParamsError(f"{path}: forecast must map setup names to setups, got {setups!r}")
+    for setup in setups:
+        checked = load_setup(all_params, setup, path)
+        for name in model_names(all_params, "train_forecast", path):
+            forecast_training(all_params, name, checked, path)
+
+
+def load_setup(all_params: dict, name: str, path: str | Path = params.PARAMS_FILE) -> Setup:
+    key = f"forecast.{name}"
+    values = params.section(all_params, key, path)
+    if not isinstance(values, dict):
+        raise params.ParamsError(f"{path}: {key} must be a mapping, got {values!r}")
+    values = dict(values)
+    periods = params.build(Periods, values.pop("periods", None), f"{key}.periods", path)
+    windows = params.build(WindowConfig, values.pop("windows", None), f"{key}.windows", path)
+    setup = params.build(Setup, values, key, path, name=name, periods=periods, windows=windows)
+    unknown = [f for f in setup.features if f not in DERIVED and f not in PHYSICAL_LIMITS]
+    if unknown or TARGET not in setup.features or len(set(setup.features)) != len(setup.features):
+        raise params.ParamsError(
+            f"{path}: {key}.features must include {TARGET!r}, each once, and name station columns or "
+            f"{sorted(DERIVED)}; unknown: {unknown}"
+        )
+    return setup
+
+
+def forecast_training(
+    all_params: dict, name: str, setup: Setup, path: str | Path = params.PARAMS_FILE
+) -> tuple[ForecastConfig, TrainConfig]:
+    """The forecaster and training settings of ``train_forecast.<name>`` for ``setup``."""
+    key = f"train_forecast.{name}"
+    fixed = {"cell": name, "features": len(setup.features), "target_steps": setup.windows.target_steps,
+             "target_feature": setup.features.index(TARGET)}
+    model_values, train_values = params.partition(
+        params.section(all_params, key, path), ForecastConfig, TrainConfig, key, path, fixed
+    )
+    model = params.build(ForecastConfig, model_values, key, path, **fixed)
+    return model, params.build(TrainConfig, train_values, key, path)
