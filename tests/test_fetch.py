@@ -4,7 +4,7 @@ import zipfile
 
 import pytest
 
-from rnnlab.fetch import REVIEWS, Dataset, FetchError, fetch
+from rnnlab.fetch import REVIEWS, DataUnreachable, Dataset, FetchError, fetch
 
 
 def make_mirror(tmp_path, content: bytes, sha256: str | None = None, verify: str = "zip"):
@@ -32,21 +32,22 @@ def test_checksum_mismatch_names_checksum_and_leaves_nothing(tmp_path, monkeypat
     monkeypatch.setenv("DATA_MIRROR", str(mirror))
     target = tmp_path / "out" / "data.csv"
     target.parent.mkdir()
-    with pytest.raises(FetchError, match="0{64}.*https://example.invalid/data.zip.*DATA_MIRROR"):
+    with pytest.raises(FetchError, match="0{64}.*https://example.invalid/data.zip.*DATA_MIRROR") as raised:
         fetch(dataset, target)
+    assert not isinstance(raised.value, DataUnreachable)  # wrong data is an error, never a dataset to skip
     assert os.listdir(target.parent) == []
 
 
 def test_missing_mirror_file_names_variable_url_and_checksum(tmp_path, monkeypatch):
     monkeypatch.setenv("DATA_MIRROR", str(tmp_path))
-    with pytest.raises(FetchError, match=r"DATA_MIRROR=.*set/data.zip.*https://example.invalid.*f{64}"):
+    with pytest.raises(DataUnreachable, match=r"DATA_MIRROR=.*set/data.zip.*https://example.invalid.*f{64}"):
         fetch(Dataset("https://example.invalid/x.zip", "set/data.zip", "data.csv", "f" * 64, "zip"), tmp_path / "d")
 
 
 def test_unreachable_url_names_url_and_variable(tmp_path, monkeypatch):
     monkeypatch.delenv("DATA_MIRROR", raising=False)
     dataset = Dataset("http://127.0.0.1:9/data.zip", "set/data.zip", "data.csv", "f" * 64, "zip")
-    with pytest.raises(FetchError, match=r"http://127.0.0.1:9/data.zip.*DATA_MIRROR.*f{64}"):
+    with pytest.raises(DataUnreachable, match=r"http://127.0.0.1:9/data.zip.*DATA_MIRROR.*f{64}"):
         fetch(dataset, tmp_path / "data.csv")
     assert not (tmp_path / "data.csv").exists()
 

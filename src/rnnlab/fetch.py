@@ -17,6 +17,10 @@ class FetchError(RuntimeError):
     pass
 
 
+class DataUnreachable(FetchError):
+    """Neither the offline mirror nor the network has the data: nothing is wrong with the data itself."""
+
+
 @dataclass(frozen=True)
 class Dataset:
     url: str
@@ -54,7 +58,7 @@ def _copy_source(dataset: Dataset, archive: Path) -> str:
     if mirror:
         mirrored = Path(mirror) / dataset.mirror_path
         if not mirrored.is_file():
-            raise FetchError(
+            raise DataUnreachable(
                 f"{MIRROR_VARIABLE}={mirror} is set but {mirrored} does not exist; put the file there "
                 f"(from {dataset.url}, sha256 {dataset.sha256}) or unset {MIRROR_VARIABLE} to download it"
             )
@@ -64,7 +68,7 @@ def _copy_source(dataset: Dataset, archive: Path) -> str:
         with urllib.request.urlopen(dataset.url, timeout=60) as response, open(archive, "wb") as out:
             shutil.copyfileobj(response, out)
     except (urllib.error.URLError, OSError) as error:
-        raise FetchError(
+        raise DataUnreachable(
             f"cannot download {dataset.url} ({error}); without network, set {MIRROR_VARIABLE} to a folder "
             f"holding {dataset.mirror_path} (sha256 {dataset.sha256})"
         ) from error
