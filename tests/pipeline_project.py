@@ -35,9 +35,10 @@ class Project:
         self.path = path
         self.environment = environment or {}
 
-    def run(self, *command: str, check: bool = True) -> subprocess.CompletedProcess:
+    def run(self, *command: str, check: bool = True, cwd: str = ".", stdin: str | None = None) -> subprocess.CompletedProcess:
+        """``command`` in the copy (or its folder ``cwd``), with ``stdin`` as its input."""
         environment = {**os.environ, **self.environment, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-        result = subprocess.run(command, cwd=self.path, env=environment, capture_output=True, text=True)
+        result = subprocess.run(command, cwd=self.path / cwd, env=environment, capture_output=True, text=True, input=stdin)
         if check and result.returncode != 0:
             raise AssertionError(f"{command} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
         return result

@@ -29,7 +29,10 @@ def test_metrics_are_well_formed(project):
         confusion = pd.read_csv(project.path / f"metrics/text/confusion/{name}.csv")
         assert list(confusion.columns) == ["actual", "predicted"] and len(confusion) == test_rows
         if name != "tfidf_svm":
-            assert metrics["parameters"] > 0
+            assert metrics["parameters"] > 0 and metrics["members"] >= 1
+            assert 0.0 <= metrics["single_network"]["macro_f1"] <= 1.0
+            if metrics["members"] == 1:
+                assert metrics["single_network"]["macro_f1"] == metrics["macro_f1"]
             timing = json.loads((project.path / f"timings/text/{name}.json").read_text())
             assert len(timing["seconds_per_epoch"]) == 2 and timing["mean_seconds_per_epoch"] >= 0
     assert test_rows == 80  # rows 5, 10, ..., 400 of the 401-row sample
@@ -53,3 +56,18 @@ def test_predict_prints_category_and_top_three(project):
     predicted, top_three, review = output.split("\t")
     assert predicted in categories and review == "这款热水器加热很快"
     assert len(top_three.split("  ")) == 3
+
+
+def test_predict_runs_from_a_subfolder_and_says_when_it_knows_no_word(project):
+    output = project.run("python", "-m", "rnnlab", "predict", "--model", "rnn", "", "🙂🙂", cwd="stages").stdout
+    lines = output.strip("\n").split("\n")
+    assert [line.split("\t")[:2] for line in lines] == [["?", "no word of this review is in the model's vocabulary"]] * 2
+
+
+def test_predict_without_input_or_model_says_what_to_do_in_one_line(project):
+    empty = project.run("python", "-m", "rnnlab", "predict", "--model", "rnn", check=False, stdin="\n\n")
+    assert empty.returncode == 1
+    assert empty.stderr == "rnnlab predict: no reviews to classify: give them as arguments, or one per line on stdin\n"
+    missing = project.run("python", "-m", "rnnlab", "predict", "--checkpoint", "nowhere.pt", "好", check=False)
+    assert missing.returncode == 1 and len(missing.stderr.splitlines()) == 1
+    assert "nowhere.pt: no trained model" in missing.stderr and "dvc repro train@lstm" in missing.stderr

@@ -1,20 +1,50 @@
-"""Command line: ``python -m rnnlab predict --model lstm "这款热水器加热很快"``, ``python -m rnnlab check``."""
+"""Command line: ``python -m rnnlab predict --model lstm "这款热水器加热很快"``, ``python -m rnnlab check``.
+
+Runs from any folder of the repository. An expected failure (bad params, no trained model, no input) is one
+line on stderr and exit status 1; RNNLAB_TRACEBACK=1 shows the traceback as well.
+"""
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from rnnlab import config
+from rnnlab.params import ParamsError
 from rnnlab.text import config as text_config
+
+
+class UsageError(Exception):
+    pass
+
+
+def repository_root() -> Path:
+    """The folder holding dvc.yaml, here or above: paths in params.yaml and dvc.yaml are relative to it."""
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "dvc.yaml").is_file() and (folder / "params.yaml").is_file():
+            return folder
+    raise UsageError(f"{here}: not inside the rnnlab repository (no dvc.yaml and params.yaml here or above)")
 
 
 def predict(arguments: argparse.Namespace) -> None:
     from rnnlab.text.predict import ReviewClassifier
 
-    checkpoint = arguments.checkpoint or f"models/text/{arguments.model}.pt"
-    max_len = text_config.max_len(config.load_params())
-    classifier = ReviewClassifier(checkpoint, arguments.tensors, max_len)
+    checkpoint = Path(arguments.checkpoint or f"models/text/{arguments.model}.pt")
+    if not checkpoint.is_file():
+        raise UsageError(
+            f"{checkpoint}: no trained model; `dvc pull train@{arguments.model}` fetches it from the team's remote, "
+            f"`dvc repro train@{arguments.model}` trains it"
+        )
     reviews = arguments.reviews or [line.strip() for line in sys.stdin if line.strip()]
-    for review, ranked in zip(reviews, classifier.top(reviews)):
-        print(f"{ranked[0][0]}\t" + "  ".join(f"{name} {p:.3f}" for name, p in ranked) + f"\t{review}")
+    if not reviews:
+        raise UsageError("no reviews to classify: give them as arguments, or one per line on stdin")
+    tensors = arguments.tensors or "data/text/tensors"
+    classifier = ReviewClassifier(checkpoint, tensors, text_config.max_len(config.load_params()))
+    for review, ranked, known in zip(reviews, *classifier.top(reviews)):
+        if known:
+            print(f"{ranked[0][0]}\t" + "  ".join(f"{name} {p:.3f}" for name, p in ranked) + f"\t{review}")
+        else:
+            print(f"?\tno word of this review is in the model's vocabulary\t{review}")
 
 
 def check(arguments: argparse.Namespace) -> None:
@@ -29,13 +59,24 @@ def main(argv: list[str] | None = None) -> None:
     predictor.add_argument("--model", default="lstm", choices=config.NETWORKS)
     # Defaults are where dvc.yaml's train and tensorize stages write.
     predictor.add_argument("--checkpoint", help="a trained classifier (default: models/text/<model>.pt)")
-    predictor.add_argument("--tensors", default="data/text/tensors", help="tensorize's folder: vocabulary and labels")
+    predictor.add_argument("--tensors", help="tensorize's folder: vocabulary and labels (default: data/text/tensors)")
     predictor.add_argument("reviews", nargs="*", help="reviews; one per line on stdin when none are given")
     predictor.set_defaults(run=predict)
     checker = commands.add_parser("check", help="check every setting of params.yaml, as each stage will")
     checker.set_defaults(run=check)
     arguments = parser.parse_args(argv)
-    arguments.run(arguments)
+    # Paths given on the command line are the user's, from where they stand; the defaults are the repository's.
+    for name in ("checkpoint", "tensors"):
+        if getattr(arguments, name, None):
+            setattr(arguments, name, Path(getattr(arguments, name)).resolve())
+    try:
+        os.chdir(repository_root())
+        arguments.run(arguments)
+    except (UsageError, ParamsError) as error:
+        if os.environ.get("RNNLAB_TRACEBACK") == "1":
+            raise
+        print(f"rnnlab {arguments.command}: {error}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

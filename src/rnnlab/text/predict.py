@@ -18,14 +18,17 @@ class ReviewClassifier:
         self.names = read_json(Path(tensors) / "labels.json")
         self.max_len = max_len
 
-    def top(self, reviews: list[str], k: int = 3) -> list[list[tuple[str, float]]]:
-        """The ``k`` likeliest categories of each review with their probabilities."""
+    def top(self, reviews: list[str], k: int = 3) -> tuple[list[list[tuple[str, float]]], list[int]]:
+        """The ``k`` likeliest categories of each review with their probabilities, and how many of each review's
+        words the model knows (with none, the categories say nothing about the review)."""
         token_lists = tokenize(reviews)
+        known = [sum(token in self.vocabulary.index for token in tokens) for tokens in token_lists]
         ids, lengths = encode(token_lists, self.vocabulary, self.max_len)
         with torch.no_grad():
             probabilities = self.model(ids, lengths).softmax(1)
         best = probabilities.topk(min(k, len(self.names)), dim=1)
-        return [
+        ranked = [
             [(self.names[i], float(p)) for p, i in zip(values, indices)]
             for values, indices in zip(best.values.tolist(), best.indices.tolist())
         ]
+        return ranked, known
