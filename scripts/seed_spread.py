@@ -4,11 +4,12 @@
         dvc exp run --queue -S train.$model.seed=$seed evaluate@$model
     done; done
     dvc queue start --jobs 1        # then wait until `dvc queue status` shows them all done
-    python scripts/seed_spread.py metrics/text_seeds.json
+    python scripts/seed_spread.py metrics/text_seeds.json [BASELINE]
 
 For each model: the test macro-F1 of the ensemble and of its first network alone, at the committed seed
-(HEAD's metrics) and at each experiment's, with their mean and sample standard deviation. Only experiments
-whose baseline is HEAD and whose params differ from HEAD's in that one seed count.
+(BASELINE's metrics; HEAD when not given: the commit the experiments ran from) and at each experiment's,
+with their mean and sample standard deviation. Only experiments run from BASELINE whose params differ from
+its params in one model's seed count.
 """
 import json
 import statistics
@@ -58,8 +59,8 @@ def spread(by_seed: dict[int, float]) -> dict:
     }
 
 
-def main(out: str) -> None:
-    head = git("rev-parse", "HEAD").strip()
+def main(out: str, baseline: str = "HEAD") -> None:
+    head = git("rev-parse", baseline).strip()
     head_params = at(head, "params.yaml")
     runs = {name: {section["seed"]: at(head, f"metrics/text/{name}.json")} for name, section in head_params["train"].items()}
     for commit in experiments_of(head):
@@ -84,4 +85,4 @@ def main(out: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:])
