@@ -55,7 +55,7 @@ def spread(by_seed: dict[int, float]) -> dict:
     return {
         "by_seed": {str(seed): value for seed, value in sorted(by_seed.items())},
         "mean": statistics.mean(values),
-        "std": statistics.stdev(values) if len(values) > 1 else 0.0,
+        "std": statistics.stdev(values) if len(values) > 1 else None,
     }
 
 
@@ -79,9 +79,9 @@ def main(out: str, baseline: str = "HEAD") -> None:
     with open(out, "w", encoding="utf-8") as stream:
         stream.write(json.dumps(result, indent=2) + "\n")
     for name, row in result.items():
-        print(f"{name}: seeds {list(row['ensemble_macro_f1']['by_seed'])}, "
-              f"ensemble {row['ensemble_macro_f1']['mean']:.4f} ± {row['ensemble_macro_f1']['std']:.4f}, "
-              f"single network {row['single_network_macro_f1']['mean']:.4f} ± {row['single_network_macro_f1']['std']:.4f}")
+        ensemble, single = row["ensemble_macro_f1"], row["single_network_macro_f1"]
+        print(f"{name}: seeds {list(ensemble['by_seed'])}, ensemble {ensemble['mean']:.4f} ± {ensemble['std']}, "
+              f"single network {single['mean']:.4f} ± {single['std']}")
 
 
 if __name__ == "__main__":
