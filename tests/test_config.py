@@ -99,5 +99,9 @@ def test_check_command_names_the_bad_key(tmp_path):
     import sys
 
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(with_change("train.gru.lr", 0), allow_unicode=True), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "rnnlab", "check"], cwd=tmp_path, capture_output=True, text=True)
-    assert result.returncode != 0 and "train.gru: lr must be positive" in result.stderr
+    (tmp_path / "dvc.yaml").write_text("stages: {}\n", encoding="utf-8")
+    (tmp_path / "stages").mkdir()
+    # From a folder inside the repository, as a user may stand.
+    result = subprocess.run([sys.executable, "-m", "rnnlab", "check"], cwd=tmp_path / "stages", capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr == "rnnlab check: params.yaml: train.gru: lr must be positive, got 0\n"
