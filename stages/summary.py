@@ -5,12 +5,12 @@ from pathlib import Path
 
 from rnnlab.config import load_params, model_names
 from rnnlab.io import atomic_path, write_json
-from rnnlab.summary import TEXT_BASELINE, collect, figure, horizon_figure, markdown, read_results
+from rnnlab.summary import collect, figure, horizon_figure, markdown, read_results, text_results
 
 if __name__ == "__main__":
     setup, text_dir, forecast_dir, table_path, json_path, figure_path, horizon_path = sys.argv[1:]
     all_params = load_params()
-    text = read_results([Path(text_dir) / f"{name}.json" for name in [*model_names(all_params, "train"), TEXT_BASELINE]])
+    text = text_results(all_params, text_dir)
     forecast = read_results(
         [Path(forecast_dir) / f"{name}.json" for name in [*model_names(all_params, "train_forecast"), "baselines"]]
     )

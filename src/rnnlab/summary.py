@@ -6,10 +6,15 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from rnnlab.config import NETWORKS  # noqa: E402
+from rnnlab.config import NETWORKS, model_names  # noqa: E402
 from rnnlab.io import atomic_path, read_json  # noqa: E402
 
 TEXT_BASELINE = "tfidf_svm"
+
+def text_results(all_params: dict, text_dir: str | Path) -> dict[str, dict]:
+    """The test metrics of every text model in params.yaml and of the TF-IDF baseline, by name."""
+    return read_results([Path(text_dir) / f"{name}.json" for name in [*model_names(all_params, "train"), TEXT_BASELINE]])
+
 
 def read_results(metrics: list[str | Path]) -> dict[str, dict]:
     """Each metrics JSON by its file's stem (the model's or the baseline's name); a baselines JSON holds several."""
