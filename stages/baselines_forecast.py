@@ -1,20 +1,27 @@
-"""baselines_forecast@<setup>: hold-last and repeat-last-24h on the test windows -> baselines JSON, and each
-one's MAE by horizon hour as CSV in a folder."""
+"""baselines_forecast@<setup>: the naive forecasts on the test windows -> baselines JSON, and each one's MAE by
+horizon hour as CSV in a folder. The blend's decay is fitted on the training windows."""
 import sys
 from pathlib import Path
 
-from rnnlab.forecast.evaluate import errors, hold_last, repeat_last_day, write_horizon
+from rnnlab.forecast.evaluate import STEPS_PER_HOUR, blend, errors, fit_blend_decay, hold_last, repeat_last_day, write_horizon
 from rnnlab.forecast.jena import TARGET
-from rnnlab.forecast.train import test_in_degc
+from rnnlab.forecast.train import windows_in_degc
 from rnnlab.io import write_json
 
 if __name__ == "__main__":
     windows, metrics, horizon = sys.argv[1:]
-    test = test_in_degc(windows, TARGET)
-    history_c, true_c = test["history"], test["true"]
+    train, test = windows_in_degc(windows, TARGET, "train"), windows_in_degc(windows, TARGET, "test")
+    decay = fit_blend_decay(train["history"], train["true"])
+    steps = test["true"].shape[1]
+    forecasts = {
+        "hold_last": hold_last(test["history"], steps),
+        "repeat_last_24h": repeat_last_day(test["history"], steps),
+        "blend": blend(test["history"], steps, decay),
+    }
     results = {}
-    for name, baseline in (("hold_last", hold_last), ("repeat_last_24h", repeat_last_day)):
-        results[name] = errors(baseline(history_c, true_c.shape[1]), true_c)
+    for name, forecast in forecasts.items():
+        results[name] = errors(forecast, test["true"])
         write_horizon(Path(horizon) / f"{name}.csv", name, results[name])
         print(f"{name} on the test windows: MAE {results[name]['mae']:.3f} degC")
+    results["blend"]["decay_hours"] = decay / STEPS_PER_HOUR
     write_json(metrics, results)

@@ -7,13 +7,13 @@ from safetensors.torch import save_file
 from rnnlab.forecast.evaluate import errors, write_horizon
 from rnnlab.forecast.jena import TARGET
 from rnnlab.forecast.model import Forecaster
-from rnnlab.forecast.train import predict, test_in_degc
+from rnnlab.forecast.train import predict, windows_in_degc
 from rnnlab.io import atomic_path, write_json
 from rnnlab.training import load_model
 
 if __name__ == "__main__":
     name, checkpoint, windows, metrics, horizon, predictions = sys.argv[1:]
-    test = test_in_degc(windows, TARGET)
+    test = windows_in_degc(windows, TARGET, "test")
     predicted_c = predict(load_model(checkpoint, Forecaster), test["inputs"]) * test["std"] + test["mean"]
     result = errors(predicted_c, test["true"])
     result["test_windows"] = len(predicted_c)

@@ -86,7 +86,7 @@ def run_both_chains(path: Path, hash_seed: str) -> Project:
     ``hash_seed``."""
     path.mkdir(parents=True, exist_ok=True)
     project = make_project(path, {"PYTHONHASHSEED": hash_seed})
-    project.place_raw("fetch_text", "reviews_sample.csv", "data/raw/online_shopping_10_cats.csv")
-    project.place_raw("fetch_station_extract", "mpi_roof_2024_slice.csv", "data/raw/mpi_roof_2024_sample.csv")
+    project.place_raw("fetch@reviews", "reviews_sample.csv", "data/raw/online_shopping_10_cats.csv")
+    project.place_raw("fetch@station_2024", "mpi_roof_2024_slice.csv", "data/raw/station/mpi_roof_2024_sample.csv")
     project.dvc("repro", *BOTH_CHAINS)
     return project

@@ -6,7 +6,6 @@ import pytest
 import yaml
 
 from rnnlab import config
-from rnnlab.forecast import config as forecast_config
 from rnnlab.params import ParamsError
 
 COMMITTED = yaml.safe_load((Path(__file__).resolve().parents[1] / "params.yaml").read_text(encoding="utf-8"))
@@ -61,12 +60,10 @@ def test_load_params_reports_unreadable_yaml(tmp_path):
         config.load_params(path)
 
 
-def test_config_names_what_the_code_builds():
-    from rnnlab.forecast.model import BASES
+def test_config_names_the_networks_the_code_builds():
     from rnnlab.nn import NETWORKS
 
     assert set(config.NETWORKS) == set(NETWORKS)
-    assert set(forecast_config.BASES) == set(BASES)
 
 
 def test_checking_every_setting_imports_no_framework():

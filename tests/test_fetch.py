@@ -1,10 +1,11 @@
 import hashlib
 import os
 import zipfile
+from pathlib import Path
 
 import pytest
 
-from rnnlab.fetch import REVIEWS, DataUnreachable, Dataset, FetchError, fetch
+from rnnlab.fetch import DATASETS, DataUnreachable, Dataset, FetchError, fetch
 
 
 def make_mirror(tmp_path, content: bytes, sha256: str | None = None, verify: str = "zip"):
@@ -54,5 +55,25 @@ def test_unreachable_url_names_url_and_variable(tmp_path, monkeypatch):
 
 @pytest.mark.skipif(not os.environ.get("DATA_MIRROR"), reason="needs DATA_MIRROR with the offline copies")
 def test_real_reviews_zip_from_mirror(tmp_path):
-    target = fetch(REVIEWS, tmp_path / "reviews.csv")
+    target = fetch(DATASETS["reviews"], tmp_path / "reviews.csv")
     assert target.stat().st_size == 11_299_695
+
+
+# The station's files in the offline mirror: what each holds, from the mirror's README.
+STATION_FILES = {"station_2017b": (26_496, "01.07.2017 00:10:00"), "weather_2020": (52_696, "2020-01-01 00:10:00")}
+
+
+@pytest.mark.skipif(not os.environ.get("DATA_MIRROR"), reason="needs DATA_MIRROR with the offline copies")
+@pytest.mark.parametrize("name", STATION_FILES)
+def test_real_station_zips_from_mirror(tmp_path, name):
+    rows, first = STATION_FILES[name]
+    lines = fetch(DATASETS[name], tmp_path / "station.csv").read_bytes().splitlines()
+    assert len(lines) == rows + 1 and lines[1].startswith(first.encode())
+
+
+def test_every_dataset_has_a_fetch_destination_in_dvc_yaml():
+    import yaml
+
+    dvc_yaml = yaml.safe_load((Path(__file__).resolve().parents[1] / "dvc.yaml").read_text(encoding="utf-8"))
+    destinations = next(entry["raw"] for entry in dvc_yaml["vars"] if "raw" in entry)
+    assert set(destinations) == set(DATASETS)

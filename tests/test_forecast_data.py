@@ -46,14 +46,41 @@ def test_both_formats_parse_to_the_same_values(tmp_path):
     assert native["T (degC)"].iloc[0] == 18.76
 
 
-def test_several_files_concatenate_and_deduplicate_by_timestamp(tmp_path):
+def test_benchmark_format_parses_to_the_same_values(tmp_path):
+    """The 2020 file as re-published for the forecasting benchmarks: header ``date``, ISO timestamps, UTF-8."""
+    lines = native_lines()[:50]
+    header = lines[0].decode("latin-1").replace("Date Time", "date").replace("CO2 (ppm)", "OT")
+    rows = []
+    for line in lines[1:]:
+        stamp, rest = line.decode("latin-1").split(",", 1)
+        rows.append(f"{pd.to_datetime(stamp, format='%d.%m.%Y %H:%M:%S'):%Y-%m-%d %H:%M:%S},{rest}")
+    path = tmp_path / "weather.csv"
+    path.write_text("\r\n".join([header, *rows]) + "\r\n", encoding="utf-8")
+    pd.testing.assert_frame_equal(read_station_files([path], MEASURED), read_station_files([SLICE], MEASURED).iloc[:49])
+
+
+def test_overlapping_files_concatenate_and_exact_repeats_are_dropped_and_counted(tmp_path):
     lines = native_lines()
     header = lines[0]
     (tmp_path / "a.csv").write_bytes(b"\r\n".join([header, *lines[1:101]]) + b"\r\n")
     (tmp_path / "b.csv").write_bytes(b"\r\n".join([header, *lines[51:201]]) + b"\r\n")
-    combined = read_station_files(station_files(tmp_path), MEASURED)
-    assert len(combined) == 200
-    assert combined.index.is_monotonic_increasing and combined.index.is_unique
+    measured = read_station_files(station_files(tmp_path), MEASURED)
+    assert len(measured) == 250 and measured.index.is_monotonic_increasing
+    prepared = prepare(measured, FEATURES, 6)
+    assert prepared.report["rows_read"] == 250 and prepared.report["repeated_rows_dropped"] == 50
+    assert len(prepared.frame) == 200
+
+
+def test_repeated_timestamps_that_disagree_are_an_error_naming_them(tmp_path):
+    lines = native_lines()
+    header = lines[0]
+    changed = lines[60].split(b",")
+    changed[2] = b"99.0"  # T (degC) of the second copy
+    (tmp_path / "a.csv").write_bytes(b"\r\n".join([header, *lines[1:101]]) + b"\r\n")
+    (tmp_path / "b.csv").write_bytes(b"\r\n".join([header, b",".join(changed)]) + b"\r\n")
+    stamp = pd.to_datetime(changed[0].decode(), format="%d.%m.%Y %H:%M:%S")
+    with pytest.raises(StationFileError, match=rf"1 timestamp\(s\) appear more than once with different values, first \['{stamp}'\]"):
+        prepare(read_station_files(station_files(tmp_path), MEASURED), FEATURES, 6)
 
 
 def test_bad_timestamp_names_file_column_and_row(tmp_path):
@@ -61,7 +88,7 @@ def test_bad_timestamp_names_file_column_and_row(tmp_path):
     lines[3] = b"2024-06-09 12:00," + lines[3].split(b",", 1)[1]
     path = tmp_path / "bad.csv"
     path.write_bytes(b"\r\n".join(lines))
-    with pytest.raises(StationFileError, match=r"bad.csv: column 'Date Time' at data row 3 .*dd.mm.YYYY"):
+    with pytest.raises(StationFileError, match=r"bad.csv: column 'Date Time' at data row 3 .*expected dd.mm.YYYY"):
         read_station_files([path], MEASURED)
 
 

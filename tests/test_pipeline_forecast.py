@@ -14,7 +14,7 @@ TARGETS = [*(f"evaluate_forecast@{SETUP}-{m}" for m in MODELS), f"baselines_fore
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("forecast"))
-    project.place_raw("fetch_station_extract", "mpi_roof_2024_slice.csv", "data/raw/mpi_roof_2024_sample.csv")
+    project.place_raw("fetch@station_2024", "mpi_roof_2024_slice.csv", "data/raw/station/mpi_roof_2024_sample.csv")
     project.dvc("repro", *TARGETS)
     return project
 

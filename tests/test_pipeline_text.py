@@ -13,7 +13,7 @@ TARGETS = [*(f"evaluate@{m}" for m in MODELS), "baseline_tfidf"]
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("text"))
-    project.place_raw("fetch_text", "reviews_sample.csv", "data/raw/online_shopping_10_cats.csv")
+    project.place_raw("fetch@reviews", "reviews_sample.csv", "data/raw/online_shopping_10_cats.csv")
     project.dvc("repro", *TARGETS)
     return project
 

@@ -16,7 +16,7 @@ def stages_run(output: str) -> set[str]:
 @pytest.fixture(scope="module")
 def committed(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("workflow"))
-    project.place_raw("fetch_station_extract", "mpi_roof_2024_slice.csv", "data/raw/mpi_roof_2024_sample.csv")
+    project.place_raw("fetch@station_2024", "mpi_roof_2024_slice.csv", "data/raw/station/mpi_roof_2024_sample.csv")
     project.dvc("repro", *TARGETS)
     project.git("add", "-A")
     project.git("commit", "-qm", "first results")
@@ -78,7 +78,7 @@ def test_run_cache_lets_a_fresh_clone_skip_training(committed, tmp_path):
     clone = type(project)(clone_path)
     clone.dvc("remote", "add", "--local", "-d", "shared", str(remote))
     clone.dvc("fetch", "--run-cache", "--with-deps", *TARGETS)
-    clone.dvc("checkout", "fetch_station_extract")
+    clone.dvc("checkout", "fetch@station_2024")
     output = clone.dvc("repro", *TARGETS).stdout
     assert f"Stage 'train_forecast@{SETUP}-lstm' is cached - skipping run" in output, output
     assert not stages_run(output) & {f"train_forecast@{SETUP}-{m}" for m in ("rnn", "gru", "lstm", "bilstm")}

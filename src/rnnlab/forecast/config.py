@@ -10,8 +10,8 @@ from rnnlab import params
 from rnnlab.config import TrainConfig, model_names, require_at_least_one, require_network_shape
 from rnnlab.forecast.jena import DERIVED, PHYSICAL_LIMITS, TARGET
 
-# The forecast a forecaster corrects; rnnlab.forecast.model.BASES computes each.
-BASES = ("none", "hold_last", "repeat_last_24h")
+# The forecast a forecaster corrects (rnnlab.forecast.model.Forecaster.base_forecast).
+BASES = ("none", "hold_last", "repeat_last_24h", "blend")
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,8 @@ class ForecastConfig:
     hidden: int
     layers: int
     dropout: float
-    # The forecast the network corrects: "hold_last", "repeat_last_24h" or "none" (predict outright).
+    # The forecast the network corrects: "hold_last", "repeat_last_24h", "blend" (the two, handing over with
+    # a decay fitted on the training windows) or "none" (predict outright).
     base: str
     # Feed the network each window minus its own mean, so that it sees weather patterns rather than the
     # season's level, which shifts between the training and test periods.

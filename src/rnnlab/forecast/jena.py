@@ -8,8 +8,9 @@ import pandas as pd
 
 log = logging.getLogger(__name__)
 
-TIMESTAMP = "Date Time"
-TIMESTAMP_FORMAT = "%d.%m.%Y %H:%M:%S"
+# The timestamp column of each format the station's data come in, and how it is written: the station's own
+# files and the Keras file; the 2020 file as re-published for the forecasting benchmarks.
+TIMESTAMPS = {"Date Time": ("%d.%m.%Y %H:%M:%S", "dd.mm.YYYY HH:MM:SS"), "date": ("%Y-%m-%d %H:%M:%S", "YYYY-mm-dd HH:MM:SS")}
 STEP = pd.Timedelta(minutes=10)
 TARGET = "T (degC)"
 # Physically possible values at a mid-European station; anything outside (the -9999 sentinels of the
@@ -38,28 +39,29 @@ class StationFileError(ValueError):
 
 
 def read_station_files(paths: list[str | Path], columns: list[str]) -> pd.DataFrame:
-    """The measured ``columns`` of one or more station files (Keras or native), indexed by timestamp.
-
-    Files are concatenated; a timestamp seen twice keeps its first row.
-    """
+    """The measured ``columns`` of one or more station files (native, Keras or benchmark format), indexed by
+    timestamp: every row of every file, in time order (``prepare`` deals with timestamps seen twice)."""
     frames = []
     for path in paths:
-        # Latin-1 reads the native files' W/m² and µmol headers; the Keras file is plain ASCII.
+        # Latin-1 reads the native files' W/m² and µmol headers; the other formats' names we read are ASCII.
         frame = pd.read_csv(path, encoding="latin-1")
-        missing = [c for c in [TIMESTAMP, *columns] if c not in frame.columns]
+        timestamp = next((name for name in TIMESTAMPS if name in frame.columns), None)
+        if timestamp is None:
+            raise StationFileError(
+                f"{path}: no timestamp column; expected one of {list(TIMESTAMPS)}, found {list(frame.columns[:3])}..."
+            )
+        missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise StationFileError(f"{path}: missing column(s) {missing}; expected the station's columns {list(frame.columns[:3])}...")
-        stamps = pd.to_datetime(frame[TIMESTAMP], format=TIMESTAMP_FORMAT, errors="coerce")
+        stamp_format, written = TIMESTAMPS[timestamp]
+        stamps = pd.to_datetime(frame[timestamp], format=stamp_format, errors="coerce")
         if stamps.isna().any():
             row = int(stamps.isna().to_numpy().argmax())
             raise StationFileError(
-                f"{path}: column {TIMESTAMP!r} at data row {row + 1} is {frame[TIMESTAMP].iloc[row]!r}; "
-                "expected dd.mm.YYYY HH:MM:SS"
+                f"{path}: column {timestamp!r} at data row {row + 1} is {frame[timestamp].iloc[row]!r}; expected {written}"
             )
-        values = frame[columns].apply(pd.to_numeric, errors="coerce").set_axis(stamps)
-        frames.append(values)
-    combined = pd.concat(frames).sort_index(kind="stable")
-    return combined[~combined.index.duplicated(keep="first")]
+        frames.append(frame[columns].apply(pd.to_numeric, errors="coerce").set_axis(stamps.rename("time")))
+    return pd.concat(frames).sort_index(kind="stable")
 
 
 @dataclass
@@ -71,6 +73,8 @@ class PreparedSeries:
 def prepare(measured: pd.DataFrame, features: list[str], max_gap_steps: int) -> PreparedSeries:
     """Regular 10-minute grid, impossible values removed, short gaps interpolated, features added."""
     report = {"rows_read": len(measured)}
+    measured = _without_repeated_rows(measured)
+    report["repeated_rows_dropped"] = report["rows_read"] - len(measured)
     off_grid = measured.index != measured.index.floor(STEP)
     report["rows_off_grid_dropped"] = int(off_grid.sum())
     measured = measured[~off_grid]
@@ -99,6 +103,22 @@ def prepare(measured: pd.DataFrame, features: list[str], max_gap_steps: int) -> 
     result.loc[gap_rows, :] = np.nan
     result.index.name = "time"
     return PreparedSeries(result, report)
+
+
+def _without_repeated_rows(measured: pd.DataFrame) -> pd.DataFrame:
+    """One row per timestamp: exact copies (files that overlap, a row written twice) are dropped; copies that
+    disagree are an error, since nothing says which is right."""
+    repeated = measured.index.duplicated(keep=False)
+    if not repeated.any():
+        return measured
+    disagreeing = measured[repeated].groupby(level=0).nunique(dropna=False).gt(1).any(axis=1)
+    if disagreeing.any():
+        stamps = [str(stamp) for stamp in disagreeing[disagreeing].index[:3]]
+        raise StationFileError(
+            f"{int(disagreeing.sum())} timestamp(s) appear more than once with different values, first {stamps}; "
+            "expected one row per timestamp, or exact copies"
+        )
+    return measured[~measured.index.duplicated(keep="first")]
 
 
 def _inside_long_gap(frame: pd.DataFrame, max_gap_steps: int) -> pd.DataFrame:

@@ -35,7 +35,9 @@ def train_forecaster(
     """Trains on the train windows with MSE on normalised temperature; keeps the best by validation loss."""
     generator, device, train, val = start_run(train_config, windows)
     _, std = target_scale(windows, target)
-    model = Forecaster(model_config).to(device)
+    model = Forecaster(model_config)
+    model.fit_base(train["inputs"], train["targets"])
+    model = model.to(device)
 
     def batches(epoch_generator: torch.Generator):
         order = torch.randperm(len(train["inputs"]), generator=epoch_generator)
@@ -61,10 +63,10 @@ def train_forecaster(
     )
 
 
-def test_in_degc(directory: str | Path, target: str) -> dict:
-    """The test windows: their normalised ``inputs``, observed temperature ``history`` and ``true`` future in
-    degrees Celsius, their ``start`` times, and the ``mean`` and ``std`` that turn the target into degrees."""
-    test = read_tensors(directory, "test")
+def windows_in_degc(directory: str | Path, target: str, split: str) -> dict:
+    """The ``split``'s windows: their normalised ``inputs``, observed temperature ``history`` and ``true`` future
+    in degrees Celsius, their ``start`` times, and the ``mean`` and ``std`` that turn the target into degrees."""
+    test = read_tensors(directory, split)
     mean, std = target_scale(directory, target)
     column = list(read_json(Path(directory) / "normalisation.json")).index(target)
     return {
