@@ -1,9 +1,12 @@
-"""baselines_forecast@<setup>: the naive forecasts on the test windows -> baselines JSON, and each one's MAE by
-horizon hour as CSV in a folder. The blend's decay is fitted on the training windows."""
+"""baselines_forecast@<setup>: the simple forecasts on the test windows -> baselines JSON, and each one's MAE by
+horizon hour as CSV in a folder. The naive ones fit nothing but the blend's decay; the linear one (the
+forecasters' base alone) is a least-squares fit. Both are fitted on the training windows."""
 import sys
 from pathlib import Path
 
-from rnnlab.forecast.evaluate import STEPS_PER_HOUR, blend, errors, fit_blend_decay, hold_last, repeat_last_day, write_horizon
+from rnnlab.forecast.evaluate import (
+    STEPS_PER_HOUR, blend, errors, fit_blend_decay, fit_linear, hold_last, repeat_last_day, weighted, write_horizon,
+)
 from rnnlab.forecast.jena import TARGET
 from rnnlab.forecast.train import windows_in_degc
 from rnnlab.io import write_json
@@ -17,6 +20,7 @@ if __name__ == "__main__":
         "hold_last": hold_last(test["history"], steps),
         "repeat_last_24h": repeat_last_day(test["history"], steps),
         "blend": blend(test["history"], steps, decay),
+        "linear": weighted(test["history"], fit_linear(train["history"], train["true"])),
     }
     results = {}
     for name, forecast in forecasts.items():

@@ -41,6 +41,7 @@ def with_change(path: str, value):
         ("tensorize.chars_per_word", -1, r"tensorize.chars_per_word must be a non-negative integer"),
         ("segment.workers", 0, r"segment.workers must be a positive integer"),
         ("forecast.mpi_roof_2024.windows.stride", 0, r"forecast.mpi_roof_2024.windows: stride must be at least 1"),
+        ("forecast.mpi_roof_2024.windows.input_steps", 72, r"input_steps must cover the 3 days .* \(432 steps\), got 72"),
         ("forecast.mpi_roof_2024.periods.val_start", "2024-01-01", r"forecast.mpi_roof_2024.periods: .*train_start < val_start"),
         ("forecast.mpi_roof_2024.periods.test_end", "not a date", r"forecast.mpi_roof_2024.periods"),
         ("forecast.mpi_roof_2024.features", ["hour", "wind"], r"forecast.mpi_roof_2024.features must include"),

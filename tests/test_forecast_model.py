@@ -3,7 +3,7 @@ import torch
 from committed import forecast_config
 
 from rnnlab.forecast.config import BASES
-from rnnlab.forecast.evaluate import blend, errors, fit_blend_decay, hold_last, repeat_last_day
+from rnnlab.forecast.evaluate import blend, errors, fit_blend_decay, fit_linear, hold_last, lagged, repeat_last_day, weighted
 from rnnlab.forecast.model import Forecaster
 
 
@@ -31,14 +31,16 @@ def test_forecaster_corrects_its_base_forecast(cell, base):
     torch.manual_seed(0)
     config = forecast_config(cell=cell, features=3, target_steps=150, target_feature=1, hidden=4, base=base)
     model = Forecaster(config).eval()  # the head starts at zero
-    train_inputs = torch.randn(40, 200, 3).cumsum(1)
-    model.fit_base(train_inputs, train_inputs[:, -150:, 1] + 0.1 * torch.randn(40, 150))
-    inputs = torch.randn(2, 200, 3)
+    train_inputs = torch.randn(40, 450, 3).cumsum(1)  # three days and a bit: what the bases read back
+    train_targets = train_inputs[:, -150:, 1] + 0.1 * torch.randn(40, 150)
+    model.fit_base(train_inputs, train_targets)
+    inputs = torch.randn(2, 450, 3)
     expected = {
         "none": torch.zeros(2, 150),
         "hold_last": inputs[:, -1, 1:2].expand(-1, 150),
         "repeat_last_24h": torch.cat([inputs[:, -144:, 1], inputs[:, -144:-138, 1]], dim=1),
-        "blend": blend(inputs[:, :, 1], 150, fit_blend_decay(train_inputs[:, :, 1], train_inputs[:, -150:, 1])),
+        "blend": blend(inputs[:, :, 1], 150, fit_blend_decay(train_inputs[:, :, 1], train_targets)),
+        "linear": weighted(inputs[:, :, 1], fit_linear(train_inputs[:, :, 1], train_targets)),
     }[base]
     assert torch.allclose(model(inputs), expected, atol=1e-6)
 
@@ -57,6 +59,22 @@ def test_blend_decay_is_fitted_to_the_windows_it_is_given():
     history = torch.randn(50, 288).cumsum(1)
     true = blend(history, 288, decay_steps=6) + 0.01 * torch.randn(50, 288)
     assert fit_blend_decay(history, true) == 6
+
+
+def test_lags_on_a_hand_checkable_series():
+    history = torch.arange(3 * 144.0)[None]  # three days; the last value 431
+    differences = lagged(history, 2)[0] + 431
+    # The same time one, two and three days before, then the values 1, 3, 6, 18 and 36 steps before the last.
+    assert differences[0].tolist() == [288, 144, 0, 430, 428, 425, 413, 395]
+    assert differences[1].tolist() == [289, 145, 1, 430, 428, 425, 413, 395]
+
+
+def test_linear_base_recovers_the_weights_it_was_made_with():
+    torch.manual_seed(0)
+    history = torch.randn(300, 3 * 144).cumsum(1)
+    weights = torch.randn(12, 8) / 8
+    true = weighted(history, weights) + 0.001 * torch.randn(300, 12)
+    assert torch.allclose(fit_linear(history, true), weights, atol=1e-3)
 
 
 def test_unknown_base_is_named():

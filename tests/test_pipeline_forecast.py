@@ -25,14 +25,14 @@ def read(project, path):
 
 def test_metrics_in_degrees_per_horizon_hour(project):
     baselines = read(project, f"metrics/forecast/{SETUP}/baselines.json")
-    assert set(baselines) == {"hold_last", "repeat_last_24h"}
+    assert set(baselines) == {"hold_last", "repeat_last_24h", "blend", "linear"}
     for name in MODELS:
         metrics = read(project, f"metrics/forecast/{SETUP}/{name}.json")
         assert 0 < metrics["mae"] <= metrics["rmse"] < 30
         assert len(metrics["mae_by_hour"]) == 6  # 36 steps of 10 minutes
         horizon = pd.read_csv(project.path / f"metrics/forecast/{SETUP}/horizon/{name}.csv")
         assert horizon["hour"].tolist() == list(range(1, 7))
-        assert metrics["test_windows"] == (4 * 144 - 108) // 12 + 1  # 4 test days, 108-step windows every 12
+        assert metrics["test_windows"] == (5 * 144 - 468) // 12 + 1  # 5 test days, 468-step windows every 12
 
 
 def test_prepare_reports_counts_and_figure_is_a_png(project):

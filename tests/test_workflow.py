@@ -1,5 +1,7 @@
-"""The everyday loop: repro, change one param, only its stages rerun, diff metrics, push, clone, pull."""
+"""The everyday loop: repro, change one param, only its stages rerun, diff metrics, push, clone, pull; to a
+folder and to an S3 server."""
 import re
+import socket
 
 import pytest
 
@@ -46,16 +48,59 @@ def test_changing_one_model_reruns_only_its_stages_and_diff_names_the_metric(com
     project.git("commit", "-qm", "smaller gru")
 
 
-def test_push_clone_pull_restores_everything(committed, tmp_path):
+# Made-up credentials for the test's own server; they go to .dvc/config.local, which git ignores.
+S3_CREDENTIALS = {"access_key_id": "rnnlab-test-key", "secret_access_key": "rnnlab-test-secret"}
+
+
+@pytest.fixture(params=["folder", "s3"])
+def remote(request, tmp_path):
+    """The `dvc remote` commands that make a project use one new, empty remote: a folder, or a bucket on an
+    S3-compatible server (moto's) on 127.0.0.1, stopped when the test ends whatever happened."""
+    if request.param == "folder":
+        yield [("remote", "add", "--local", "-f", "-d", "shared", str(tmp_path / "remote"))]
+        return
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    endpoint = f"http://127.0.0.1:{port}"
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        boto3.client(
+            "s3", endpoint_url=endpoint, region_name="us-east-1",
+            aws_access_key_id=S3_CREDENTIALS["access_key_id"], aws_secret_access_key=S3_CREDENTIALS["secret_access_key"],
+        ).create_bucket(Bucket="rnnlab")
+        yield [
+            ("remote", "add", "--local", "-f", "-d", "shared", "s3://rnnlab/cache"),
+            ("remote", "modify", "--local", "shared", "endpointurl", endpoint),
+            *(("remote", "modify", "--local", "shared", key, value) for key, value in S3_CREDENTIALS.items()),
+        ]
+    finally:
+        server.stop()
+
+
+def use(project, remote) -> None:
+    for command in remote:
+        project.dvc(*command)
+
+
+def no_credentials_tracked(project) -> bool:
+    tracked = project.run("git", "grep", "-l", "-e", S3_CREDENTIALS["secret_access_key"], check=False)
+    return tracked.returncode == 1 and not tracked.stdout  # 1: no tracked file has it
+
+
+def test_push_clone_pull_restores_everything(committed, remote, tmp_path):
     project = committed
-    remote = tmp_path / "remote"
-    project.dvc("remote", "add", "--local", "-d", "shared", str(remote))
+    use(project, remote)
     project.dvc("push", "--run-cache")
 
     clone_path = tmp_path / "clone"
     project.git("clone", "-q", str(project.path), str(clone_path))
     clone = type(project)(clone_path)
-    clone.dvc("remote", "add", "--local", "-d", "shared", str(remote))
+    use(clone, remote)
     # Targets: the 2009-2016 setup's artifacts were never produced in this offline test project.
     clone.dvc("pull", "--with-deps", *TARGETS)
     status = clone.dvc("status", *TARGETS).stdout
@@ -66,19 +111,20 @@ def test_push_clone_pull_restores_everything(committed, tmp_path):
     assert (clone_path / f"metrics/forecast/{SETUP}/gru.json").read_text() == (
         project.path / f"metrics/forecast/{SETUP}/gru.json"
     ).read_text()
+    assert no_credentials_tracked(project) and no_credentials_tracked(clone)
 
 
-def test_run_cache_lets_a_fresh_clone_skip_training(committed, tmp_path):
+def test_run_cache_lets_a_fresh_clone_skip_training(committed, remote, tmp_path):
     project = committed
-    remote = tmp_path / "remote"
-    project.dvc("remote", "add", "--local", "-f", "-d", "shared", str(remote))
+    use(project, remote)
     project.dvc("push", "--run-cache")
     clone_path = tmp_path / "fresh"
     project.git("clone", "-q", str(project.path), str(clone_path))
     clone = type(project)(clone_path)
-    clone.dvc("remote", "add", "--local", "-d", "shared", str(remote))
+    use(clone, remote)
     clone.dvc("fetch", "--run-cache", "--with-deps", *TARGETS)
     clone.dvc("checkout", "fetch@station_2024")
     output = clone.dvc("repro", *TARGETS).stdout
     assert f"Stage 'train_forecast@{SETUP}-lstm' is cached - skipping run" in output, output
     assert not stages_run(output) & {f"train_forecast@{SETUP}-{m}" for m in ("rnn", "gru", "lstm", "bilstm")}
+    assert "up to date" in clone.dvc("status", *TARGETS).stdout

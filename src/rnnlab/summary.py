@@ -66,11 +66,12 @@ def is_baseline(name: str) -> bool:
 def horizon_figure(forecast: dict[str, dict], path: str | Path, setup: str) -> None:
     """Test MAE by horizon hour of every forecaster beside the baselines."""
     fig, axis = plt.subplots(figsize=(8, 4))
+    # Grey baselines, each with a dash pattern of its own.
+    dashes = iter([(1, 1), (4, 2), (6, 2, 1, 2), (1, 3), (8, 2, 1, 2, 1, 2)] * len(forecast))
     for index, (name, metrics) in enumerate(forecast.items()):
         mae = metrics["mae_by_hour"]
-        baseline = is_baseline(name)
-        axis.plot(range(1, len(mae) + 1), mae, label=name, color="grey" if baseline else f"C{index}",
-                  linestyle=(":", "--", "-.")[index % 3] if baseline else "-")
+        style = {"color": "grey", "dashes": next(dashes)} if is_baseline(name) else {"color": f"C{index}"}
+        axis.plot(range(1, len(mae) + 1), mae, label=name, **style)
     axis.set_xlabel("hours ahead")
     axis.set_ylabel("test MAE °C")
     axis.set_title(f"temperature, {setup}: error by horizon hour (lower is better)")

@@ -11,7 +11,14 @@ from rnnlab.config import TrainConfig, model_names, require_at_least_one, requir
 from rnnlab.forecast.jena import DERIVED, PHYSICAL_LIMITS, TARGET
 
 # The forecast a forecaster corrects (rnnlab.forecast.model.Forecaster.base_forecast).
-BASES = ("none", "hold_last", "repeat_last_24h", "blend")
+BASES = ("none", "hold_last", "repeat_last_24h", "blend", "linear")
+
+STEPS_PER_HOUR = 6
+STEPS_PER_DAY = 24 * STEPS_PER_HOUR
+# What the bases and baselines read besides the last value (rnnlab.forecast.evaluate.lagged): the same time of
+# day one, two and three days before, and single values from ten minutes to six hours before the last.
+DAYS_BACK = (1, 2, 3)
+STEPS_BACK = (1, 3, 6, 18, 36)
 
 
 @dataclass(frozen=True)
@@ -26,7 +33,8 @@ class ForecastConfig:
     layers: int
     dropout: float
     # The forecast the network corrects: "hold_last", "repeat_last_24h", "blend" (the two, handing over with
-    # a decay fitted on the training windows) or "none" (predict outright).
+    # a decay fitted on the training windows), "linear" (a least-squares weighting of lagged temperatures,
+    # fitted on the training windows: rnnlab.forecast.evaluate.fit_linear) or "none" (predict outright).
     base: str
     # Feed the network each window minus its own mean, so that it sees weather patterns rather than the
     # season's level, which shifts between the training and test periods.
@@ -103,6 +111,11 @@ def load_setup(all_params: dict, name: str, path: str | Path = params.PARAMS_FIL
     periods = params.build(Periods, values.pop("periods", None), f"{key}.periods", path)
     windows = params.build(WindowConfig, values.pop("windows", None), f"{key}.windows", path)
     setup = params.build(Setup, values, key, path, name=name, periods=periods, windows=windows)
+    if windows.input_steps < max(DAYS_BACK) * STEPS_PER_DAY:
+        raise params.ParamsError(
+            f"{path}: {key}.windows.input_steps must cover the {max(DAYS_BACK)} days that the baselines read "
+            f"back ({max(DAYS_BACK) * STEPS_PER_DAY} steps), got {windows.input_steps}"
+        )
     unknown = [f for f in setup.features if f not in DERIVED and f not in PHYSICAL_LIMITS]
     if unknown or TARGET not in setup.features or len(set(setup.features)) != len(setup.features):
         raise params.ParamsError(

@@ -1,9 +1,9 @@
-"""Forecaster: one of our recurrent networks reads the past steps; a linear head corrects a naive forecast."""
+"""Forecaster: one of our recurrent networks reads the past steps; a linear head corrects a base forecast."""
 import torch
 from torch import nn
 
 from rnnlab.forecast.config import ForecastConfig
-from rnnlab.forecast.evaluate import blend_weights, fit_blend_decay, mix
+from rnnlab.forecast.evaluate import LAGS, fit_blend_decay, fit_linear, handover, weighted
 from rnnlab.nn import network
 
 
@@ -19,21 +19,27 @@ class Forecaster(nn.Module):
         # Training starts exactly at the base forecast and moves away only where that lowers the loss.
         nn.init.zeros_(self.head.weight)
         nn.init.zeros_(self.head.bias)
-        # Every base but "none" mixes the last value and the last day: the last value's weight at each step
-        # is 1 for hold_last, 0 for repeat_last_24h, and fitted on the training windows for the blend.
-        self.register_buffer("hold_weight", torch.full((config.target_steps,), float(config.base == "hold_last")))
+        # Every base but "none" weighs the last value and lagged values (rnnlab.forecast.evaluate.weighted):
+        # hold_last weighs nothing else, repeat_last_24h the last day; the blend and the linear base are
+        # fitted on the training windows (fit_base). A buffer, so that the checkpoint keeps what was fitted.
+        weights = torch.zeros(config.target_steps, LAGS)
+        if config.base == "repeat_last_24h":
+            weights[:, 0] = 1
+        self.register_buffer("base_weights", weights)
 
     def fit_base(self, inputs: torch.Tensor, targets: torch.Tensor) -> None:
-        """Fits what the base forecast has to fit on the training windows: the blend's decay."""
+        """Fits the base forecast on the training windows, where it has something to fit."""
+        history = inputs[:, :, self.config.target_feature]
         if self.config.base == "blend":
-            decay = fit_blend_decay(inputs[:, :, self.config.target_feature], targets)
-            self.hold_weight.copy_(blend_weights(self.config.target_steps, decay))
+            self.base_weights[:, 0] = handover(self.config.target_steps, fit_blend_decay(history, targets))
+        elif self.config.base == "linear":
+            self.base_weights.copy_(fit_linear(history, targets))
 
     def base_forecast(self, inputs: torch.Tensor) -> torch.Tensor:
         history = inputs[:, :, self.config.target_feature]
         if self.config.base == "none":
             return history.new_zeros(len(history), self.config.target_steps)
-        return mix(history, self.config.target_steps, self.hold_weight)
+        return weighted(history, self.base_weights)
 
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
         """(batch, steps, features) -> (batch, target_steps): the base forecast plus the network's correction."""
