@@ -4,12 +4,13 @@
         dvc exp run --queue -S train.$model.seed=$seed evaluate@$model
     done; done
     dvc queue start --jobs 1        # then wait until `dvc queue status` shows them all done
-    python scripts/seed_spread.py metrics/text_seeds.json [BASELINE]
+    python scripts/seed_spread.py metrics/text_seeds.json [BASELINE ...]
 
 For each model: the test macro-F1 of the ensemble and of its first network alone, at the committed seed
-(BASELINE's metrics; HEAD when not given: the commit the experiments ran from) and at each experiment's,
-with their mean and sample standard deviation. Only experiments run from BASELINE whose params differ from
-its params in one model's seed count.
+(the first BASELINE's metrics; HEAD when none is given: the commit the experiments ran from) and at each
+experiment's, with their mean and sample standard deviation. Only experiments run from a BASELINE whose
+params differ from that baseline's in one model's seed count. Experiments from several baselines count
+together only where the baselines' dvc.lock records the same text chain (same code, data and params).
 """
 import json
 import statistics
@@ -59,15 +60,30 @@ def spread(by_seed: dict[int, float]) -> dict:
     }
 
 
-def main(out: str, baseline: str = "HEAD") -> None:
-    head = git("rev-parse", baseline).strip()
+# The text chain's stages, whose records in dvc.lock must agree between baselines.
+TEXT_STAGES = ("segment", "word2vec", "split", "tensorize", "train@", "evaluate@")
+
+
+def text_chain(revision: str) -> dict:
+    return {name: stage for name, stage in at(revision, "dvc.lock")["stages"].items() if name.startswith(TEXT_STAGES)}
+
+
+def main(out: str, *baselines: str) -> None:
+    commits = [git("rev-parse", baseline).strip() for baseline in baselines or ["HEAD"]]
+    head = commits[0]
     head_params = at(head, "params.yaml")
+    for other in commits[1:]:
+        differing = sorted(name for name, stage in text_chain(other).items() if text_chain(head).get(name) != stage)
+        if differing:
+            sys.exit(f"seed_spread: {other} ran another text chain than {head}: {', '.join(differing)} differ in dvc.lock")
     runs = {name: {section["seed"]: at(head, f"metrics/text/{name}.json")} for name, section in head_params["train"].items()}
-    for commit in experiments_of(head):
-        found = seed_changed(head_params, at(commit, "params.yaml"))
-        if found:
-            name, seed = found
-            runs[name][seed] = at(commit, f"metrics/text/{name}.json")
+    for baseline in commits:
+        baseline_params = at(baseline, "params.yaml")
+        for commit in experiments_of(baseline):
+            found = seed_changed(baseline_params, at(commit, "params.yaml"))
+            if found:
+                name, seed = found
+                runs[name][seed] = at(commit, f"metrics/text/{name}.json")
     result = {}
     for name, by_seed in runs.items():
         result[name] = {
