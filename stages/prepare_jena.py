@@ -13,6 +13,7 @@ from rnnlab.forecast.jena import (
     read_station_files,
     station_files,
 )
+from rnnlab.forecast.windows import period_coverage, shortened
 from rnnlab.io import atomic_path, write_json
 from rnnlab.params import ParamsError
 
@@ -29,5 +30,9 @@ if __name__ == "__main__":
     with atomic_path(series) as temporary:
         prepared.frame.to_parquet(temporary)
     write_json(normalisation_path, normalisation)
-    write_json(report, prepared.report)
+    # What each period really covers, so that a test_end past the data's end is seen, not silently cut.
+    coverage = period_coverage(prepared.frame, setup.periods.bounds())
+    write_json(report, {**prepared.report, "periods": coverage})
     print(prepared.report)
+    for line in shortened(coverage):
+        print(f"prepare_jena@{setup.name}: {line} (recorded in {report})", file=sys.stderr)

@@ -8,6 +8,7 @@ from safetensors.torch import save_file
 from rnnlab import params
 from rnnlab.config import load_params
 from rnnlab.forecast.config import load_setup
+from rnnlab.forecast.jena import StationFileError
 from rnnlab.forecast.windows import make_windows
 from rnnlab.io import atomic_path, read_json, write_json
 
@@ -17,6 +18,8 @@ if __name__ == "__main__":
     normalisation = read_json(normalisation_path)
     try:
         windows = make_windows(pd.read_parquet(series), normalisation, setup.windows, setup.periods)
+    except StationFileError as error:
+        raise StationFileError(f"{setup.source} (forecast.{setup.name}.source): {error}") from error
     except ValueError as error:
         raise params.ParamsError(f"params.yaml: forecast.{setup.name}.periods or .windows: {error}") from error
     for name, tensors in windows.items():

@@ -14,7 +14,7 @@ from rnnlab.forecast.jena import (
     read_station_files,
     station_files,
 )
-from rnnlab.forecast.windows import Periods, WindowConfig, make_windows, window_starts
+from rnnlab.forecast.windows import Periods, WindowConfig, make_windows, period_coverage, shortened, window_starts
 
 SLICE = Path(__file__).parent / "fixtures" / "mpi_roof_2024_slice.csv"
 FEATURES = ["hour", "T (degC)", "H2OC (mmol/mol)", "rho (g/m**3)", "sh (g/kg)", "Tpot (K)", "VPmax (mbar)"]
@@ -129,6 +129,21 @@ def test_normalisation_uses_the_training_period_only():
     assert statistics["T (degC)"]["mean"] != pytest.approx(frame["T (degC)"].mean())
 
 
+def test_periods_past_the_data_are_recorded_as_covered_and_reported():
+    frame = prepare(read_station_files([SLICE], MEASURED), FEATURES, 6).frame  # 2024-06-09 11:40 to 06-25 11:30
+    bounds = Periods("2024-06-10", "2024-06-20", "2024-06-22", "2024-12-31").bounds()
+    coverage = period_coverage(frame, bounds)
+    assert coverage["train"] == {"asked": ["2024-06-10 00:00:00", "2024-06-20 00:00:00"],
+                                 "covered": ["2024-06-10 00:00:00", "2024-06-20 00:00:00"]}
+    assert coverage["test"]["covered"] == ["2024-06-22 00:00:00", "2024-06-25 11:40:00"]
+    assert shortened(coverage) == [
+        "the test period asks for [2024-06-22 00:00:00, 2025-01-01 00:00:00) but the data cover "
+        "[2024-06-22 00:00:00, 2024-06-25 11:40:00) of it"
+    ]
+    beyond = period_coverage(frame, Periods("2024-06-10", "2024-06-20", "2025-01-01", "2025-02-01").bounds())
+    assert beyond["test"]["covered"] is None and shortened(beyond)[-1].endswith("but the data cover none of it")
+
+
 def test_window_starts_skip_gaps_and_stay_inside_the_period():
     complete = np.ones(100, dtype=bool)
     complete[40] = False
@@ -167,3 +182,11 @@ def test_periods_must_be_ordered_and_inside_the_data():
     normalisation = fit_normalisation(frame, *periods.bounds()["train"])
     with pytest.raises(ValueError, match=r"no complete window .* in the test period .* the data cover"):
         make_windows(frame, normalisation, WindowConfig(72, 36, 12), later)
+
+
+def test_data_shorter_than_one_window_is_a_data_error_not_a_params_error():
+    frame = prepare(read_station_files([SLICE], MEASURED), FEATURES, 6).frame.iloc[:100]
+    periods = Periods("2024-06-09", "2024-06-10", "2024-06-11", "2024-06-12")
+    config = WindowConfig(input_steps=72, target_steps=36, stride=12)
+    with pytest.raises(StationFileError, match=r"the data hold 100 steps \(2024-06-09 11:40:00 to .*\), fewer than one window of 108"):
+        make_windows(frame, fit_normalisation(frame, *periods.bounds()["train"]), config, periods)

@@ -35,6 +35,7 @@ def test_metrics_in_degrees_per_horizon_hour(project):
 def test_prepare_reports_counts_and_figure_is_a_png(project):
     report = read(project, f"metrics/forecast/{SETUP}/prepare.json")
     assert report["rows_read"] == 16 * 144 and report["rows_in_long_gaps"] == 0
+    assert report["periods"]["test"]["covered"] == report["periods"]["test"]["asked"]  # the data reach test_end
     assert (project.path / f"metrics/forecast/{SETUP}/windows.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from rnnlab.forecast.jena import TARGET
+from rnnlab.forecast.jena import STEP, TARGET, StationFileError
 from rnnlab.forecast.config import Periods, WindowConfig
 
 
@@ -28,7 +28,11 @@ def make_windows(
     target_column = features.index(TARGET)
     span = config.input_steps + config.target_steps
     if len(values) < span:
-        raise ValueError(f"the series has {len(values)} steps, fewer than one window of {span}")
+        # The data's fault, not the periods': no period of them could hold a window.
+        raise StationFileError(
+            f"the data hold {len(values)} steps ({frame.index[0]} to {frame.index[-1]}), fewer than one window "
+            f"of {span} (input_steps + target_steps)"
+        )
     # Views, not copies: row s of ``spans`` is the window starting at step s, shaped (features, span).
     spans = np.lib.stride_tricks.sliding_window_view(values, span, axis=0)
     result = {}
@@ -47,3 +51,26 @@ def make_windows(
             "start": torch.from_numpy(frame.index[starts].as_unit("ns").asi8.copy()),  # ns since 1970
         }
     return result
+
+
+def period_coverage(frame: pd.DataFrame, bounds: dict[str, tuple[pd.Timestamp, pd.Timestamp]]) -> dict[str, dict]:
+    """Each period as asked ([start, end) from params.yaml) and as the data cover it: from its first complete
+    row to the step after its last (None where it has none)."""
+    coverage = {}
+    for name, (start, end) in bounds.items():
+        rows = frame[(frame.index >= start) & (frame.index < end)].dropna().index
+        coverage[name] = {
+            "asked": [str(start), str(end)],
+            "covered": [str(rows[0]), str(rows[-1] + STEP)] if len(rows) else None,
+        }
+    return coverage
+
+
+def shortened(coverage: dict[str, dict]) -> list[str]:
+    """One line for each period that the data cover less of than asked."""
+    return [
+        f"the {name} period asks for [{period['asked'][0]}, {period['asked'][1]}) but the data cover "
+        + (f"[{period['covered'][0]}, {period['covered'][1]}) of it" if period["covered"] else "none of it")
+        for name, period in coverage.items()
+        if period["covered"] != period["asked"]
+    ]
