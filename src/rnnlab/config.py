@@ -40,9 +40,11 @@ class TrainConfig:
     patience: int
     clip_norm: float
     seed: int
+    # Data-parallel ranks the stage starts under torchrun; each takes its share of every batch.
+    processes: int
 
     def __post_init__(self):
-        require_at_least_one(self, "epochs", "batch_size", "patience")
+        require_at_least_one(self, "epochs", "batch_size", "patience", "processes")
         if self.lr <= 0:
             raise ValueError(f"lr must be positive, got {self.lr!r}")
         if self.clip_norm <= 0:

@@ -1,6 +1,9 @@
-"""One training loop for both tasks: AdamW, cosine schedule, best-by-validation checkpoint, early stopping."""
+"""One training loop for both tasks: AdamW, cosine schedule, best-by-validation checkpoint, early stopping;
+in one process or as data-parallel ranks under torchrun."""
+import atexit
 import math
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +20,60 @@ Batch = tuple[torch.Tensor, ...]
 
 
 def pick_device() -> torch.device:
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    """The GPU of this rank (torchrun's LOCAL_RANK) where there is one, else the CPU."""
+    return torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0))) if torch.cuda.is_available() else torch.device("cpu")
+
+
+def run_as_processes(processes: int) -> None:
+    """Starts this script again under torchrun as ``processes`` data-parallel ranks on this machine, in place
+    of this process; nothing when ``processes`` is 1 or the script already runs under torchrun (which is how
+    several hosts run it: torchrun --nnodes …)."""
+    if processes > 1 and "WORLD_SIZE" not in os.environ:
+        command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc-per-node={processes}"]
+        os.execv(sys.executable, [*command, *sys.argv])
+
+
+def rank_and_world() -> tuple[int, int]:
+    """This process's rank and the number of ranks: (0, 1) alone; under torchrun, the process group joined
+    (gloo on the CPU, NCCL on GPUs) on first use."""
+    if "WORLD_SIZE" not in os.environ:
+        return 0, 1
+    from torch import distributed
+
+    if not distributed.is_initialized():
+        distributed.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+        atexit.register(distributed.destroy_process_group)
+    return distributed.get_rank(), distributed.get_world_size()
+
+
+def writes_outputs() -> bool:
+    """Whether this process writes the stage's outputs: rank 0 alone."""
+    return rank_and_world()[0] == 0
+
+
+def share(batch, rank: int, world: int):
+    """This rank's rows of ``batch`` (a tensor or nested tuples of them): every ``world``-th from ``rank`` on.
+    Scalars, such as a batch's normaliser, are the whole batch's and stay as they are."""
+    if isinstance(batch, tuple):
+        return tuple(share(part, rank, world) for part in batch)
+    if batch.dim() == 0:
+        return batch
+    if len(batch) < world:
+        raise ValueError(f"a batch of {len(batch)} rows cannot be shared by {world} ranks")
+    return batch[rank::world]
+
+
+class BatchLoss(nn.Module):
+    """The model with its loss on a batch as the forward pass: what DistributedDataParallel wraps, so that
+    its gradient hooks see every parameter the loss used."""
+
+    def __init__(self, model: nn.Module, batch_loss: Callable[[nn.Module, Batch], torch.Tensor]):
+        super().__init__()
+        self.model = model
+        self.batch_loss = batch_loss
+
+    def forward(self, batch: Batch) -> torch.Tensor:
+        return self.batch_loss(self.model, batch)
 
 
 # Gradients that vanish over hundreds of steps reach denormal floats, which x86 CPUs handle about a hundred
@@ -100,29 +156,47 @@ def fit(
 ) -> FitResult:
     """Trains ``model`` in place, saving it with ``model_config`` whenever ``validate(model)[monitor]`` improves.
 
-    ``batches(generator)`` lists one epoch's batches (on the model's device); ``batch_loss`` is the mean
-    loss of one. Stops after ``config.patience`` epochs without improvement. dvclive logs every epoch's
+    ``batches(generator)`` lists one epoch's batches (on the model's device); ``batch_loss`` is the loss of
+    one, or of a rank's share of one (``share``): its rows' summed losses over the whole batch's normaliser,
+    which the batch carries as a scalar, so that the ranks' losses add up to the batch's mean. Stops after ``config.patience`` epochs without improvement. dvclive logs every epoch's
     train loss and validation scores to ``live_dir``; the seconds each epoch took are in the result only,
     so that the same run gives the same log.
     """
     from dvclive import Live  # here, not at the top: the benchmarks use this module on machines without it
 
+    rank, world = rank_and_world()
+    step_model, step_loss = model, batch_loss
+    if world > 1:
+        from torch.distributed import all_reduce
+        from torch.nn.parallel import DistributedDataParallel
+
+        # DDP averages the ranks' gradients; each rank's loss is its share's sum over the whole batch's
+        # normaliser, so world times it makes the average the whole batch's gradient, as in one process.
+        step_model = DistributedDataParallel(BatchLoss(model, batch_loss))
+        step_loss = lambda wrapped, batch: wrapped(share(batch, rank, world)) * world  # noqa: E731
     optimizer = optimizer_for(model, config)
     steps_per_epoch = len(batches(torch.Generator().manual_seed(0)))
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=config.epochs * steps_per_epoch)
     best = FitResult(monitor=monitor, best_epoch=0, best_score=-math.inf if higher_is_better else math.inf, seconds_per_epoch=[])
     durations = best.seconds_per_epoch
-    with Live(str(live_dir), save_dvc_exp=False, dvcyaml=False) as live:
+    # Every rank validates the same weights to the same scores and so stops at the same epoch; rank 0 alone
+    # writes the checkpoint, the log and the lines on stdout.
+    say = tqdm.write if rank == 0 else lambda line: None
+    with (Live(str(live_dir), save_dvc_exp=False, dvcyaml=False) if rank == 0 else NoLog()) as live:
         live.log_param("device", next(model.parameters()).device.type)
         for epoch in range(1, config.epochs + 1):
             started = time.perf_counter()
             model.train()
             total, count = 0.0, 0
             # disable=None: a progress bar on a terminal, none in a redirected log.
-            progress = tqdm(batches(generator), desc=f"epoch {epoch}/{config.epochs}", leave=False, disable=None)
+            progress = tqdm(batches(generator), desc=f"epoch {epoch}/{config.epochs}", leave=False,
+                            disable=None if rank == 0 else True)
             for batch in progress:
-                loss = train_step(model, batch, batch_loss, optimizer, config.clip_norm)
+                loss = train_step(step_model, batch, step_loss, optimizer, config.clip_norm)
                 schedule.step()
+                if world > 1:
+                    all_reduce(loss)
+                    loss /= world
                 total, count = total + loss.item(), count + 1
                 progress.set_postfix(loss=f"{total / count:.4f}")
             durations.append(time.perf_counter() - started)
@@ -135,15 +209,38 @@ def fit(
             live.next_step()
             score = scores[monitor]
             improved = score > best.best_score if higher_is_better else score < best.best_score
-            tqdm.write(f"epoch {epoch}: train loss {total / count:.4f}, val {scores}, {durations[-1]:.1f} s")
+            say(f"epoch {epoch}: train loss {total / count:.4f}, val {scores}, {durations[-1]:.1f} s")
             if improved:
                 best.best_epoch, best.best_score = epoch, score
-                save_checkpoint(checkpoint_path, model_config, model)
+                if rank == 0:
+                    save_checkpoint(checkpoint_path, model_config, model)
             elif epoch - best.best_epoch >= config.patience:
-                tqdm.write(f"no improvement in {config.patience} epochs: stopping after epoch {epoch}")
+                say(f"no improvement in {config.patience} epochs: stopping after epoch {epoch}")
                 break
         live.summary.update(best.summary())
     return best
+
+
+class NoLog:
+    """What ranks other than 0 log to: nothing, through dvclive's calls."""
+
+    summary: dict
+
+    def __enter__(self):
+        self.summary = {}
+        return self
+
+    def __exit__(self, *exception):
+        return False
+
+    def log_param(self, name, value) -> None:
+        pass
+
+    def log_metric(self, name, value) -> None:
+        pass
+
+    def next_step(self) -> None:
+        pass
 
 
 def save_checkpoint(path: str | Path, model_config: dict, model: nn.Module) -> None:

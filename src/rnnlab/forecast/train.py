@@ -41,14 +41,16 @@ def train_forecaster(
 
     def batches(epoch_generator: torch.Generator):
         order = torch.randperm(len(train["inputs"]), generator=epoch_generator)
+        # Each batch with its number of predicted values: the mean's normaliser.
         return [
-            (train["inputs"][rows].to(device), train["targets"][rows].to(device))
+            (train["inputs"][rows].to(device), train["targets"][rows].to(device),
+             torch.tensor(float(train["targets"][rows].numel()), device=device))
             for rows in order.split(train_config.batch_size)
         ]
 
     def batch_loss(model: Forecaster, batch) -> torch.Tensor:
-        inputs, targets = batch
-        return F.mse_loss(model(inputs), targets)
+        inputs, targets, normaliser = batch
+        return F.mse_loss(model(inputs), targets, reduction="sum") / normaliser
 
     def validate(model: Forecaster) -> dict[str, float]:
         predicted = predict(model, val["inputs"])

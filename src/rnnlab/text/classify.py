@@ -105,9 +105,12 @@ def train_classifier(
     model = TextClassifier(model_config, **read_tensors(tensors, "embeddings")).to(device)
     names = read_json(Path(tensors) / "labels.json")
 
+    weights = class_weights(train["labels"], model_config.classes, model_config.class_weight_power)
+
     def batch(rows: torch.Tensor):
+        """A member's batch, with the sum of its rows' class weights: the weighted mean's normaliser."""
         return (train["ids"][rows, : int(train["lengths"][rows].max())].to(device), train["lengths"][rows],
-                train["labels"][rows].to(device))
+                train["labels"][rows].to(device), weights[train["labels"][rows]].sum().to(device))
 
     def batches(epoch_generator: torch.Generator):
         """Each step, one batch per member: every member sees the epoch in its own order."""
@@ -117,13 +120,13 @@ def train_classifier(
         ]
         return [tuple(batch(rows) for rows in step) for step in zip(*orders)]
 
-    weights = class_weights(train["labels"], model_config.classes, model_config.class_weight_power).to(device)
+    device_weights = weights.to(device)
 
     def batch_loss(model: TextClassifier, member_batches) -> torch.Tensor:
         """The members' mean loss: no member sees another's output, so each learns a classifier of its own."""
         losses = [
-            F.cross_entropy(member(ids, lengths), labels, weight=weights)
-            for member, (ids, lengths, labels) in zip(model.members, member_batches)
+            F.cross_entropy(member(ids, lengths), labels, weight=device_weights, reduction="sum") / normaliser
+            for member, (ids, lengths, labels, normaliser) in zip(model.members, member_batches)
         ]
         return torch.stack(losses).mean()
 
