@@ -3,10 +3,11 @@ in one process or as data-parallel ranks under torchrun."""
 import atexit
 import math
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
@@ -178,47 +179,100 @@ def fit(
     steps_per_epoch = len(batches(torch.Generator().manual_seed(0)))
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=config.epochs * steps_per_epoch)
     best = FitResult(monitor=monitor, best_epoch=0, best_score=-math.inf if higher_is_better else math.inf, seconds_per_epoch=[])
+    # Training in progress lives beside the stage's outputs, not in them: an interrupted run leaves nothing
+    # that DVC would take for a result, and the next run continues from its last finished epoch.
+    work = Path(f"{checkpoint_path}.partial")
+    progress_file, best_file, work_live = work / "progress.pt", work / "best.pt", work / "live"
+    state = {"model": model, "optimizer": optimizer, "schedule": schedule}
+    settings = {"model_config": model_config, "train_config": asdict(config)}
+    done = resume(progress_file, settings, state, generator, best)
+    if done == 0 and rank == 0:
+        shutil.rmtree(work, ignore_errors=True)
     durations = best.seconds_per_epoch
     # Every rank validates the same weights to the same scores and so stops at the same epoch; rank 0 alone
     # writes the checkpoint, the log and the lines on stdout.
     say = tqdm.write if rank == 0 else lambda line: None
-    with (Live(str(live_dir), save_dvc_exp=False, dvcyaml=False) if rank == 0 else NoLog()) as live:
-        live.log_param("device", next(model.parameters()).device.type)
-        for epoch in range(1, config.epochs + 1):
-            started = time.perf_counter()
-            model.train()
-            total, count = 0.0, 0
-            # disable=None: a progress bar on a terminal, none in a redirected log.
-            progress = tqdm(batches(generator), desc=f"epoch {epoch}/{config.epochs}", leave=False,
-                            disable=None if rank == 0 else True)
-            for batch in progress:
-                loss = train_step(step_model, batch, step_loss, optimizer, config.clip_norm)
-                schedule.step()
-                if world > 1:
-                    all_reduce(loss)
-                    loss /= world
-                total, count = total + loss.item(), count + 1
-                progress.set_postfix(loss=f"{total / count:.4f}")
-            durations.append(time.perf_counter() - started)
-            model.eval()
-            with torch.no_grad():
-                scores = validate(model)
-            live.log_metric("train/loss", total / count)
-            for name, value in scores.items():
-                live.log_metric(f"val/{name}", value)
-            live.next_step()
-            score = scores[monitor]
-            improved = score > best.best_score if higher_is_better else score < best.best_score
-            say(f"epoch {epoch}: train loss {total / count:.4f}, val {scores}, {durations[-1]:.1f} s")
-            if improved:
-                best.best_epoch, best.best_score = epoch, score
+    live_settings = {"save_dvc_exp": False, "dvcyaml": False, "resume": done > 0}
+    try:
+        with (Live(str(work_live), **live_settings) if rank == 0 else NoLog()) as live:
+            live.log_param("device", next(model.parameters()).device.type)
+            for epoch in range(done + 1, config.epochs + 1):
+                started = time.perf_counter()
+                model.train()
+                total, count = 0.0, 0
+                # disable=None: a progress bar on a terminal, none in a redirected log.
+                progress = tqdm(batches(generator), desc=f"epoch {epoch}/{config.epochs}", leave=False,
+                                disable=None if rank == 0 else True)
+                for batch in progress:
+                    loss = train_step(step_model, batch, step_loss, optimizer, config.clip_norm)
+                    schedule.step()
+                    if world > 1:
+                        all_reduce(loss)
+                        loss /= world
+                    total, count = total + loss.item(), count + 1
+                    progress.set_postfix(loss=f"{total / count:.4f}")
+                durations.append(time.perf_counter() - started)
+                model.eval()
+                with torch.no_grad():
+                    scores = validate(model)
+                live.log_metric("train/loss", total / count)
+                for name, value in scores.items():
+                    live.log_metric(f"val/{name}", value)
+                live.next_step()
+                score = scores[monitor]
+                improved = score > best.best_score if higher_is_better else score < best.best_score
+                say(f"epoch {epoch}: train loss {total / count:.4f}, val {scores}, {durations[-1]:.1f} s")
+                if improved:
+                    best.best_epoch, best.best_score = epoch, score
+                    if rank == 0:
+                        save_checkpoint(best_file, model_config, model)
+                elif epoch - best.best_epoch >= config.patience:
+                    say(f"no improvement in {config.patience} epochs: stopping after epoch {epoch}")
+                    break
                 if rank == 0:
-                    save_checkpoint(checkpoint_path, model_config, model)
-            elif epoch - best.best_epoch >= config.patience:
-                say(f"no improvement in {config.patience} epochs: stopping after epoch {epoch}")
-                break
-        live.summary.update(best.summary())
+                    save_progress(progress_file, settings, state, generator, best, epoch)
+            live.summary.update(best.summary())
+    except KeyboardInterrupt:
+        raise SystemExit(f"training interrupted: the finished epochs are kept in {work}; run the stage again "
+                         "(dvc repro) to continue from the last of them") from None
+    if rank == 0:
+        for finished, output in ((best_file, Path(checkpoint_path)), (work_live, Path(live_dir))):
+            output.parent.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(output, ignore_errors=True)
+            os.replace(finished, output)
+        shutil.rmtree(work)
     return best
+
+
+def save_progress(path: Path, settings: dict, state: dict, generator: torch.Generator, best: FitResult,
+                  epoch: int) -> None:
+    """What continuing after ``epoch`` needs: the weights, optimizer, schedule, random states, best so far."""
+    progress = {
+        **settings, "epoch": epoch, "best": asdict(best), "generator": generator.get_state(),
+        "rng": torch.get_rng_state(), "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+        **{name: part.state_dict() for name, part in state.items()},
+    }
+    with atomic_path(path) as temporary, open(temporary, "wb") as stream:
+        torch.save(progress, stream)
+
+
+def resume(path: Path, settings: dict, state: dict, generator: torch.Generator, best: FitResult) -> int:
+    """Restores what ``save_progress`` kept, when it was kept with the same settings; the epochs done (0 when
+    there is nothing to continue)."""
+    if not path.exists():
+        return 0
+    progress = torch.load(path, map_location="cpu", weights_only=True)
+    if any(progress[key] != value for key, value in settings.items()):
+        return 0
+    for name, part in state.items():
+        part.load_state_dict(progress[name])
+    generator.set_state(progress["generator"])
+    torch.set_rng_state(progress["rng"])
+    if progress["cuda_rng"]:
+        torch.cuda.set_rng_state_all(progress["cuda_rng"])
+    for field, value in progress["best"].items():
+        setattr(best, field, value)
+    return progress["epoch"]
 
 
 class NoLog:
