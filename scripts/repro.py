@@ -11,7 +11,10 @@ import sys
 import networkx as nx
 from dvc.repo import Repo
 
-UNREACHABLE = "rnnlab.fetch.DataUnreachable: "
+from rnnlab.fetch import DataUnreachable
+
+# How stages/fetch.py reports DataUnreachable (rnnlab.errors.report).
+UNREACHABLE = f"fetch: {DataUnreachable.LEAD}"
 
 
 def run_fetch(stage: str) -> str | None:

@@ -1,6 +1,5 @@
 """baseline_tfidf: TF-IDF over the same tokens + a linear SVM on the same split -> metrics JSON, confusion and
 per-class CSVs, timing JSON."""
-import sys
 import time
 from pathlib import Path
 
@@ -11,9 +10,10 @@ from rnnlab.text.config import categories
 from rnnlab.io import write_json
 from rnnlab.text.baseline import fit_tfidf_svm
 from rnnlab.text.classify import write_report
+from rnnlab.errors import run_stage
 
-if __name__ == "__main__":
-    split_dir, metrics, confusion, per_class, timing = sys.argv[1:]
+
+def main(split_dir, metrics, confusion, per_class, timing) -> None:
     names = categories(load_params())
     train, test = (pd.read_parquet(Path(split_dir) / f"{name}.parquet") for name in ("train", "test"))
     started = time.perf_counter()
@@ -23,3 +23,7 @@ if __name__ == "__main__":
     labels = test["cat"].map(names.index).to_numpy()
     write_report("tfidf_svm", labels, predicted, names, {}, metrics, confusion, per_class)
     write_json(timing, {"seconds_to_fit": round(seconds, 1)})
+
+
+if __name__ == "__main__":
+    run_stage(main)

@@ -1,7 +1,6 @@
 """baselines_forecast@<setup>: the simple forecasts on the test windows -> baselines JSON, and each one's MAE by
 horizon hour as CSV in a folder. The naive ones fit nothing but the blend's decay; the linear one (the
 forecasters' base alone) is a least-squares fit. Both are fitted on the training windows."""
-import sys
 from pathlib import Path
 
 from rnnlab.forecast.evaluate import (
@@ -10,9 +9,10 @@ from rnnlab.forecast.evaluate import (
 from rnnlab.forecast.jena import TARGET
 from rnnlab.forecast.train import windows_in_degc
 from rnnlab.io import write_json
+from rnnlab.errors import run_stage
 
-if __name__ == "__main__":
-    windows, metrics, horizon = sys.argv[1:]
+
+def main(windows, metrics, horizon) -> None:
     train, test = windows_in_degc(windows, TARGET, "train"), windows_in_degc(windows, TARGET, "test")
     decay = fit_blend_decay(train["history"], train["true"])
     steps = test["true"].shape[1]
@@ -29,3 +29,7 @@ if __name__ == "__main__":
         print(f"{name} on the test windows: MAE {results[name]['mae']:.3f} degC")
     results["blend"]["decay_hours"] = decay / STEPS_PER_HOUR
     write_json(metrics, results)
+
+
+if __name__ == "__main__":
+    run_stage(main)

@@ -1,6 +1,5 @@
 """evaluate_forecast@<setup>-<model>: test errors in degC -> metrics JSON, MAE by horizon hour CSV, and the
 forecasts (safetensors) for the figure."""
-import sys
 
 from safetensors.torch import save_file
 
@@ -10,9 +9,10 @@ from rnnlab.forecast.model import Forecaster
 from rnnlab.forecast.train import predict, windows_in_degc
 from rnnlab.io import atomic_path, write_json
 from rnnlab.training import load_model
+from rnnlab.errors import run_stage
 
-if __name__ == "__main__":
-    name, checkpoint, windows, metrics, horizon, predictions = sys.argv[1:]
+
+def main(name, checkpoint, windows, metrics, horizon, predictions) -> None:
     test = windows_in_degc(windows, TARGET, "test")
     predicted_c = predict(load_model(checkpoint, Forecaster), test["inputs"]) * test["std"] + test["mean"]
     result = errors(predicted_c, test["true"])
@@ -22,3 +22,7 @@ if __name__ == "__main__":
     with atomic_path(predictions) as temporary:
         save_file({"predicted_degc": predicted_c}, str(temporary))
     print(f"{name} on the test windows: MAE {result['mae']:.3f} degC, RMSE {result['rmse']:.3f} degC")
+
+
+if __name__ == "__main__":
+    run_stage(main)

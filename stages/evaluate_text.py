@@ -1,15 +1,15 @@
 """evaluate@<model>: test-split scores of the ensemble and of its first network alone -> metrics JSON,
 confusion and per-class CSVs."""
-import sys
 from pathlib import Path
 
 from rnnlab.io import read_json, read_tensors
 from rnnlab.text.classify import predict_logits, scores, write_report
 from rnnlab.text.model import TextClassifier
 from rnnlab.training import load_model
+from rnnlab.errors import run_stage
 
-if __name__ == "__main__":
-    name, checkpoint, tensors, metrics, confusion, per_class = sys.argv[1:]
+
+def main(name, checkpoint, tensors, metrics, confusion, per_class) -> None:
     model = load_model(checkpoint, TextClassifier)
     test = read_tensors(tensors, "test")
     names = read_json(Path(tensors) / "labels.json")
@@ -22,3 +22,7 @@ if __name__ == "__main__":
         "parameters": sum(p.numel() for p in model.parameters()),
     }
     write_report(name, test["labels"], predicted, names, extra, metrics, confusion, per_class)
+
+
+if __name__ == "__main__":
+    run_stage(main)

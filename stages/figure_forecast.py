@@ -1,5 +1,4 @@
 """figure_forecast@<setup>: three test windows with every forecaster's forecast -> PNG."""
-import sys
 from pathlib import Path
 
 from rnnlab.config import load_params, model_names
@@ -7,9 +6,10 @@ from rnnlab.forecast.figure import plot_windows
 from rnnlab.forecast.jena import TARGET
 from rnnlab.forecast.train import windows_in_degc
 from rnnlab.io import read_tensors
+from rnnlab.errors import run_stage
 
-if __name__ == "__main__":
-    windows, predictions, out = sys.argv[1:]
+
+def main(windows, predictions, out) -> None:
     test = windows_in_degc(windows, TARGET, "test")
     forecasts = {
         name: read_tensors(Path(predictions), name)["predicted_degc"]
@@ -17,3 +17,7 @@ if __name__ == "__main__":
     }
     chosen = plot_windows(out, test["history"], test["true"], forecasts, test["start"])
     print(f"drew test windows {chosen}")
+
+
+if __name__ == "__main__":
+    run_stage(main)

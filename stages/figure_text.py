@@ -1,9 +1,13 @@
 """figure_text: test F1 per class of every review model and TF-IDF -> PNG."""
-import sys
 
 from rnnlab.config import load_params
 from rnnlab.summary import per_class_figure, text_results
+from rnnlab.errors import run_stage
+
+
+def main(text_dir, out) -> None:
+    per_class_figure(text_results(load_params(), text_dir), out)
+
 
 if __name__ == "__main__":
-    text_dir, out = sys.argv[1:]
-    per_class_figure(text_results(load_params(), text_dir), out)
+    run_stage(main)

@@ -16,9 +16,10 @@ from rnnlab.forecast.jena import (
 from rnnlab.forecast.windows import period_coverage, shortened
 from rnnlab.io import atomic_path, write_json
 from rnnlab.params import ParamsError
+from rnnlab.errors import run_stage
 
-if __name__ == "__main__":
-    setup_name, series, normalisation_path, report = sys.argv[1:]
+
+def main(setup_name, series, normalisation_path, report) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     setup = load_setup(load_params(), setup_name)
     measured = read_station_files(station_files(setup.source), measured_columns(setup.features))
@@ -36,3 +37,7 @@ if __name__ == "__main__":
     print(prepared.report)
     for line in shortened(coverage):
         print(f"prepare_jena@{setup.name}: {line} (recorded in {report})", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    run_stage(main)

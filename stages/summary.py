@@ -1,14 +1,14 @@
 """summary@<setup>: every model on both tasks beside the baselines -> a Markdown table, its JSON, a bar chart,
 and the forecasts' MAE by horizon hour (PNG)."""
-import sys
 from pathlib import Path
 
 from rnnlab.config import load_params, model_names
 from rnnlab.io import atomic_path, write_json
 from rnnlab.summary import collect, figure, horizon_figure, markdown, read_results, text_results
+from rnnlab.errors import run_stage
 
-if __name__ == "__main__":
-    setup, text_dir, forecast_dir, table_path, json_path, figure_path, horizon_path = sys.argv[1:]
+
+def main(setup, text_dir, forecast_dir, table_path, json_path, figure_path, horizon_path) -> None:
     all_params = load_params()
     text = text_results(all_params, text_dir)
     forecast = read_results(
@@ -22,3 +22,7 @@ if __name__ == "__main__":
     figure(rows, figure_path, setup)
     horizon_figure(forecast, horizon_path, setup)
     print(table)
+
+
+if __name__ == "__main__":
+    run_stage(main)

@@ -1,5 +1,4 @@
 """tensorize: padded token ids, lengths, labels, the embedding matrix and each word's characters -> a folder."""
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -11,9 +10,10 @@ from rnnlab.text.config import categories, chars_per_word
 from rnnlab.text.config import max_len as tensorize_max_len
 from rnnlab.io import atomic_path, write_json
 from rnnlab.text.vectors import Vocabulary, character_table, embedding_matrix, encode, load_vectors
+from rnnlab.errors import run_stage
 
-if __name__ == "__main__":
-    vectors_path, split_dir, out = sys.argv[1:]
+
+def main(vectors_path, split_dir, out) -> None:
     out = Path(out)
     all_params = load_params()
     max_len = tensorize_max_len(all_params)
@@ -34,3 +34,7 @@ if __name__ == "__main__":
     write_json(out / "labels.json", names)
     write_json(out / "vocab.json", vocabulary.tokens)
     print(f"vocabulary {len(vocabulary)}, max_len {max_len}")
+
+
+if __name__ == "__main__":
+    run_stage(main)

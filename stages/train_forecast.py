@@ -1,6 +1,5 @@
 """train_forecast@<setup>-<model>: the forecaster with our <model> cell, from the setup's windows -> checkpoint,
 dvclive log folder, the best epoch and score (JSON), timing JSON."""
-import sys
 
 from rnnlab.config import load_params
 from rnnlab.forecast.config import forecast_training, load_setup
@@ -8,9 +7,10 @@ from rnnlab.forecast.jena import TARGET
 from rnnlab.forecast.train import train_forecaster
 from rnnlab.io import write_json
 from rnnlab.training import run_as_processes, writes_outputs
+from rnnlab.errors import run_stage
 
-if __name__ == "__main__":
-    setup_name, name, windows, checkpoint, live, summary, timing = sys.argv[1:]
+
+def main(setup_name, name, windows, checkpoint, live, summary, timing) -> None:
     all_params = load_params()
     model_config, train_config = forecast_training(all_params, name, load_setup(all_params, setup_name))
     run_as_processes(train_config.processes)
@@ -20,3 +20,7 @@ if __name__ == "__main__":
         write_json(timing, result.timing())
         print(f"best validation MSE {result.best_score:.4f} at epoch {result.best_epoch}, "
               f"{result.timing()['mean_seconds_per_epoch']} s per epoch")
+
+
+if __name__ == "__main__":
+    run_stage(main)

@@ -1,5 +1,4 @@
 """windows_jena@<setup>: sliding windows per period of the prepared series -> a windows folder."""
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -11,9 +10,10 @@ from rnnlab.forecast.config import load_setup
 from rnnlab.forecast.jena import StationFileError
 from rnnlab.forecast.windows import make_windows
 from rnnlab.io import atomic_path, read_json, write_json
+from rnnlab.errors import run_stage
 
-if __name__ == "__main__":
-    setup_name, series, normalisation_path, out = sys.argv[1:]
+
+def main(setup_name, series, normalisation_path, out) -> None:
     setup = load_setup(load_params(), setup_name)
     normalisation = read_json(normalisation_path)
     try:
@@ -27,3 +27,7 @@ if __name__ == "__main__":
             save_file(tensors, str(temporary))
     write_json(Path(out) / "normalisation.json", normalisation)
     print(", ".join(f"{name} {len(t['inputs'])} windows" for name, t in windows.items()))
+
+
+if __name__ == "__main__":
+    run_stage(main)

@@ -1,5 +1,4 @@
 """word2vec: CBOW embeddings of the segmented reviews -> word2vec binary format."""
-import sys
 
 import pandas as pd
 
@@ -7,12 +6,17 @@ from rnnlab.config import load_params
 from rnnlab.text.config import word2vec
 from rnnlab.io import atomic_path
 from rnnlab.text.vectors import save_vectors, train_word2vec
+from rnnlab.errors import run_stage
 
-if __name__ == "__main__":
-    segmented, out = sys.argv[1:]
+
+def main(segmented, out) -> None:
     config = word2vec(load_params())
     tokens = pd.read_parquet(segmented, columns=["tokens"])["tokens"]
     vectors = train_word2vec(tokens, config)
     with atomic_path(out) as temporary:
         save_vectors(vectors, temporary)
     print(f"{len(vectors)} words, {vectors.vector_size} dimensions")
+
+
+if __name__ == "__main__":
+    run_stage(main)

@@ -40,7 +40,7 @@ def test_non_integer_label_names_row(tmp_path):
 def test_segment_gives_tokens_and_empty_list_for_missing_review(workers, caplog):
     frame = read_reviews(SAMPLE, CATEGORIES).head(30)
     frame.loc[3, "review"] = None
-    result = segment(frame, workers)
+    result = segment(frame, workers, max_chars=4000)
     assert list(result["tokens"][3]) == []
     assert "1 review(s) missing" in caplog.text
     joined = "".join(result["tokens"][0])
@@ -57,3 +57,13 @@ def test_split_follows_row_numbers_and_gives_lab_counts():
     parts = split(frame)
     assert {name: len(part) for name, part in parts.items()} == {"train": 37_665, "val": 12_555, "test": 12_554}
     assert set(parts["test"]["row"] % 5) == {0}
+
+
+def test_a_long_review_is_cut_before_segmentation(caplog):
+    frame = read_reviews(SAMPLE, CATEGORIES).head(3)
+    # Unpunctuated Chinese, where jieba's time grows fastest with length.
+    frame.loc[1, "review"] = "这款热水器加热很快而且外观漂亮" * 13_334
+    result = segment(frame, workers=1, max_chars=300)
+    assert "".join(result["tokens"][1]) == frame["review"][1][:300]
+    assert "".join(result["tokens"][0]) == "".join(frame["review"][0].split())
+    assert "1 review(s) longer than 300 characters, cut to them: rows [2]" in caplog.text

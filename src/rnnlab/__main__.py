@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 from rnnlab import config
-from rnnlab.params import ParamsError
+from rnnlab.errors import RnnlabError, report
 from rnnlab.text import config as text_config
 
 
-class UsageError(Exception):
+class UsageError(RnnlabError):
     pass
 
 
@@ -39,7 +39,8 @@ def predict(arguments: argparse.Namespace) -> None:
     if not reviews:
         raise UsageError("no reviews to classify: give them as arguments, or one per line on stdin")
     tensors = arguments.tensors or "data/text/tensors"
-    classifier = ReviewClassifier(checkpoint, tensors, text_config.max_len(config.load_params()))
+    all_params = config.load_params()
+    classifier = ReviewClassifier(checkpoint, tensors, text_config.max_len(all_params), text_config.max_chars(all_params))
     for review, ranked, known in zip(reviews, *classifier.top(reviews)):
         if known:
             print(f"{ranked[0][0]}\t" + "  ".join(f"{name} {p:.3f}" for name, p in ranked) + f"\t{review}")
@@ -69,14 +70,12 @@ def main(argv: list[str] | None = None) -> None:
     for name in ("checkpoint", "tensors"):
         if getattr(arguments, name, None):
             setattr(arguments, name, Path(getattr(arguments, name)).resolve())
-    try:
+
+    def run() -> None:
         os.chdir(repository_root())
         arguments.run(arguments)
-    except (UsageError, ParamsError) as error:
-        if os.environ.get("RNNLAB_TRACEBACK") == "1":
-            raise
-        print(f"rnnlab {arguments.command}: {error}", file=sys.stderr)
-        sys.exit(1)
+
+    report(f"rnnlab {arguments.command}", run)
 
 
 if __name__ == "__main__":

@@ -8,17 +8,24 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from rnnlab.errors import RnnlabError
 from rnnlab.io import atomic_path, sha256_of
 
 MIRROR_VARIABLE = "DATA_MIRROR"
 
 
-class FetchError(RuntimeError):
+class FetchError(RnnlabError, RuntimeError):
     pass
 
 
 class DataUnreachable(FetchError):
-    """Neither the offline mirror nor the network has the data: nothing is wrong with the data itself."""
+    """Neither the offline mirror nor the network has the data: nothing is wrong with the data itself. Its line
+    starts with ``LEAD``, by which `make repro` tells it from a failure."""
+
+    LEAD = "data unreachable: "
+
+    def __str__(self) -> str:
+        return self.LEAD + super().__str__()
 
 
 @dataclass(frozen=True)

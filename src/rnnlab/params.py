@@ -6,10 +6,12 @@ from pathlib import Path
 
 import yaml
 
+from rnnlab.errors import RnnlabError
+
 PARAMS_FILE = Path("params.yaml")
 
 
-class ParamsError(ValueError):
+class ParamsError(RnnlabError, ValueError):
     pass
 
 

@@ -3,6 +3,7 @@ in one process or as data-parallel ranks under torchrun."""
 import atexit
 import math
 import os
+import pickle
 import shutil
 import sys
 import time
@@ -15,9 +16,27 @@ from torch import nn
 from tqdm import tqdm
 
 from rnnlab.config import TrainConfig
+from rnnlab.errors import RnnlabError
 from rnnlab.io import atomic_path, read_tensors
 
 Batch = tuple[torch.Tensor, ...]
+
+
+class CheckpointError(RnnlabError):
+    pass
+
+
+def read_saved(path: str | Path, keys: tuple[str, ...], remedy: str) -> dict:
+    """What ``torch.save`` wrote at ``path`` (tensors and plain values only); a missing, empty, truncated or
+    foreign file is a CheckpointError naming it, what was expected and ``remedy``."""
+    try:
+        saved = torch.load(path, map_location="cpu", weights_only=True)
+    except (OSError, EOFError, RuntimeError, pickle.UnpicklingError) as error:
+        found = "an empty file" if Path(path).is_file() and Path(path).stat().st_size == 0 else str(error).splitlines()[0]
+        raise CheckpointError(f"{path}: not a readable checkpoint ({found}); {remedy}") from error
+    if not isinstance(saved, dict) or not set(keys) <= saved.keys():
+        raise CheckpointError(f"{path}: expected a checkpoint holding {list(keys)}; {remedy}")
+    return saved
 
 
 def pick_device() -> torch.device:
@@ -261,8 +280,8 @@ def resume(path: Path, settings: dict, state: dict, generator: torch.Generator, 
     there is nothing to continue)."""
     if not path.exists():
         return 0
-    progress = torch.load(path, map_location="cpu", weights_only=True)
-    if any(progress[key] != value for key, value in settings.items()):
+    progress = read_saved(path, ("epoch", *state), f"delete {path.parent} to train from the start")
+    if any(progress.get(key) != value for key, value in settings.items()):
         return 0
     for name, part in state.items():
         part.load_state_dict(progress[name])
@@ -307,7 +326,9 @@ def save_checkpoint(path: str | Path, model_config: dict, model: nn.Module) -> N
 
 def load_model(path: str | Path, model_class: type[nn.Module], device: torch.device | None = None) -> nn.Module:
     """The model that ``save_checkpoint`` wrote, rebuilt from its config (``model_class.Config``), in eval mode."""
-    saved = torch.load(path, map_location="cpu", weights_only=True)
+    saved = read_saved(
+        path, ("config", "state_dict"), f"`dvc checkout {path}` restores the committed one, `dvc repro` retrains it"
+    )
     model = model_class(model_class.Config(**saved["config"]))
     model.load_state_dict(saved["state_dict"])
     return model.to(device or pick_device()).eval()

@@ -6,6 +6,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rnnlab.errors import RnnlabError
+
 log = logging.getLogger(__name__)
 
 # The timestamp column of each format the station's data come in, and how it is written: the station's own
@@ -34,7 +36,7 @@ PHYSICAL_LIMITS = {
 DERIVED = {"hour": lambda index: index.hour + index.minute / 60.0}
 
 
-class StationFileError(ValueError):
+class StationFileError(RnnlabError, ValueError):
     pass
 
 

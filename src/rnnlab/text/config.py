@@ -55,6 +55,7 @@ class ClassifierConfig:
 def check(all_params: dict, path: str | Path = params.PARAMS_FILE) -> None:
     categories(all_params, path)
     integer_at_least(all_params, "segment.workers", 1, path)
+    max_chars(all_params, path)
     word2vec(all_params, path)
     max_len(all_params, path)
     chars_per_word(all_params, path)
@@ -71,6 +72,10 @@ def categories(all_params: dict, path: str | Path = params.PARAMS_FILE) -> list[
 
 def word2vec(all_params: dict, path: str | Path = params.PARAMS_FILE) -> Word2VecConfig:
     return params.build(Word2VecConfig, params.section(all_params, "word2vec", path), "word2vec", path)
+
+
+def max_chars(all_params: dict, path: str | Path = params.PARAMS_FILE) -> int:
+    return integer_at_least(all_params, "segment.max_chars", 1, path)
 
 
 def max_len(all_params: dict, path: str | Path = params.PARAMS_FILE) -> int:
