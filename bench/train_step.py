@@ -38,9 +38,7 @@ class TorchNetwork(nn.Module):
             ours.input_size, ours.hidden_size, num_layers=ours.num_layers, bias=ours.bias,
             batch_first=ours.batch_first, dropout=ours.dropout, bidirectional=ours.bidirectional, **options,
         ).to(next(ours.parameters()).device)
-        with torch.no_grad():
-            for name, parameter in ours.torch_named_parameters().items():
-                getattr(self.network, name).copy_(parameter)
+        self.network.load_state_dict(ours.state_dict())
         self.num_directions = ours.num_directions
 
     def forward(self, *args):

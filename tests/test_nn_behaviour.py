@@ -43,19 +43,19 @@ def test_bad_arguments_name_the_argument(kwargs, name):
 
 def test_wrong_feature_size_names_input_size():
     model = rnnlab.nn.LSTM(3, 4)
-    with pytest.raises(ValueError, match="input_size=3, got 5"):
+    with pytest.raises(RuntimeError, match="Expected 3, got 5"):
         model(torch.randn(2, 2, 5))
 
 
 def test_wrong_hx_shape_is_reported():
     model = rnnlab.nn.GRU(3, 4, num_layers=2)
-    with pytest.raises(ValueError, match=r"hx must have shape \(2, 5, 4\)"):
+    with pytest.raises(RuntimeError, match=r"Expected hidden size \(2, 5, 4\), got \[1, 5, 4\]"):
         model(torch.randn(7, 5, 3), torch.zeros(1, 5, 4))
 
 
 def test_lstm_hx_needs_both_states():
     model = rnnlab.nn.LSTM(3, 4)
-    with pytest.raises(ValueError, match="2 tensor"):
+    with pytest.raises(RuntimeError, match="2 tensor"):
         model(torch.randn(7, 5, 3), torch.zeros(1, 5, 4))
 
 
@@ -79,4 +79,4 @@ def test_from_torch_keeps_dtype_and_bias_choice():
     reference = nn.LSTM(3, 4, bias=False).double()
     ours = rnnlab.nn.LSTM.from_torch(reference)
     assert all(p.dtype == torch.float64 for p in ours.parameters())
-    assert set(ours.torch_named_parameters()) == {"weight_ih_l0", "weight_hh_l0"}
+    assert set(dict(ours.named_parameters())) == {"weight_ih_l0", "weight_hh_l0"}

@@ -97,7 +97,7 @@ def test_matches_torch(kind, layers, bidirectional, layout, given_hx, dtype, fus
     # One random projection of every output gives gradients that depend on all of them.
     weights = [torch.randn(t.shape, dtype=dtype, generator=generator).to(DEVICE) for t in ref_out]
     given = [] if hx is None else list(hx) if isinstance(hx, tuple) else [hx]
-    ours_named = ours.torch_named_parameters()
+    ours_named = dict(ours.named_parameters())
     ref_named = dict(reference.named_parameters())
     assert ours_named.keys() == ref_named.keys()
     grads_ours = torch.autograd.grad(

@@ -2,7 +2,8 @@
 
 A cell never runs a matrix product: its layer projects the inputs of all time steps at once through
 ``cell.input_proj``, each step's previous output through ``cell.hidden_proj``, and hands the cell one
-step of both. ``step`` is the gate arithmetic and ``step_backward`` its derivative, written out so that
+step of both (an LSTM with ``proj_size`` also projects its output through ``cell.output_proj``, which its
+layer applies). ``step`` is the gate arithmetic and ``step_backward`` its derivative, written out so that
 the layer runs backpropagation through time itself and forms the hidden weights' gradient with one
 matrix product over all steps, where autograd would form one per step. Every cell's state is a tuple
 of tensors whose first element is the output ``h``, so layers treat all cells alike.
@@ -30,15 +31,27 @@ class RecurrentCell(nn.Module):
     # Whether step_backward's projected-input and projected-hidden gradients are one tensor.
     hidden_gradient_is_input_gradient: bool = True
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None, dtype=None, output_size: int | None = None):
         super().__init__()
         require_positive("input_size", input_size)
         require_positive("hidden_size", hidden_size)
         self.input_size = input_size
         self.hidden_size = hidden_size
-        self.input_proj = nn.Linear(input_size, self.gates * hidden_size, bias=bias)
-        self.hidden_proj = nn.Linear(hidden_size, self.gates * hidden_size, bias=bias)
+        # The size of h, what the cell passes on and feeds back: hidden_size unless an output projection shrinks it.
+        self.output_size = output_size or hidden_size
+        factory = {"device": device, "dtype": dtype}
+        self.input_proj = nn.Linear(input_size, self.gates * hidden_size, bias=bias, **factory)
+        self.hidden_proj = nn.Linear(self.output_size, self.gates * hidden_size, bias=bias, **factory)
         self.reset_parameters()
+
+    @property
+    def state_sizes(self) -> tuple[int, ...]:
+        """The width of each tensor of the state: h first."""
+        return (self.output_size,) + (self.hidden_size,) * (self.state_count - 1)
+
+    def weights(self) -> tuple[torch.Tensor | None, ...]:
+        """What a layer runs this cell with: input weight and bias, hidden weight and bias, output weight."""
+        return self.input_proj.weight, self.input_proj.bias, self.hidden_proj.weight, self.hidden_proj.bias, None
 
     def reset_parameters(self) -> None:
         # PyTorch's recurrent init: every weight and bias uniform in +-1/sqrt(hidden_size).
@@ -62,10 +75,10 @@ class RecurrentCell(nn.Module):
 class RNNCell(RecurrentCell):
     """h' = act(W_ih x + b_ih + W_hh h + b_hh) with act tanh or relu."""
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh"):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh", device=None, dtype=None):
         if nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
-        super().__init__(input_size, hidden_size, bias)
+            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
+        super().__init__(input_size, hidden_size, bias, device, dtype)
         self.nonlinearity = nonlinearity
 
     def step(self, projected_input, projected_hidden, state):
@@ -107,10 +120,20 @@ class GRUCell(RecurrentCell):
 
 
 class LSTMCell(RecurrentCell):
-    """PyTorch's LSTM with gates in the order input, forget, cell, output."""
+    """PyTorch's LSTM with gates in the order input, forget, cell, output; with ``proj_size``, h is
+    ``output_proj`` of what it would be (the cell state keeps hidden_size)."""
 
     gates = 4
     state_count = 2
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, proj_size: int = 0, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, device, dtype, output_size=proj_size or None)
+        self.output_proj = nn.Linear(hidden_size, proj_size, bias=False, device=device, dtype=dtype) if proj_size else None
+        if proj_size:
+            self.reset_parameters()
+
+    def weights(self) -> tuple[torch.Tensor | None, ...]:
+        return *super().weights()[:4], None if self.output_proj is None else self.output_proj.weight
 
     def step(self, projected_input, projected_hidden, state):
         _, c = state

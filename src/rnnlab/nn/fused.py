@@ -42,6 +42,7 @@ def applies(cell: RecurrentCell, data: torch.Tensor) -> bool:
     return (
         data.dtype == torch.float32
         and cell.hidden_size <= MAX_HIDDEN
+        and cell.output_size == cell.hidden_size  # no output projection (LSTM proj_size): the loop runs it
         and type(cell) in (RNNCell, GRUCell, LSTMCell)
         and available(data.device)
     )

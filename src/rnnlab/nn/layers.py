@@ -6,9 +6,10 @@ The running state covers the first ``batch_sizes[t]`` rows: going forward in tim
 of sequences that have ended (their final state), going backward it takes on the initial state of
 sequences that start. No per-step gathers or scatters.
 """
+import itertools
+
 import torch
 from torch import nn
-from torch.autograd.function import once_differentiable
 from torch.nn import functional as F
 
 from rnnlab.nn import fused
@@ -32,20 +33,24 @@ class CellLoop:
     """The time loop step by step, with the cell's ``step`` and ``step_backward``; runs anywhere."""
 
     @staticmethod
-    def forward(cell, reverse, batch_sizes, projected, hidden_weight, hidden_bias, initial):
-        """The outputs, each step's previous output, the final states and what the backward needs."""
+    def forward(cell, reverse, batch_sizes, projected, hidden_weight, hidden_bias, initial, output_weight=None):
+        """The outputs, each step's previous output, the final states and what the backward needs. Written
+        with differentiable operations only: autograd can run through it (see ``Unrolled``)."""
         order = range(len(batch_sizes))[::-1] if reverse else range(len(batch_sizes))
         steps = projected.split(batch_sizes)
-        output = projected.new_empty(len(projected), cell.hidden_size)
+        output = projected.new_empty(len(projected), cell.output_size)
         previous_output = torch.empty_like(output)
-        outputs, previous_outputs = output.split(batch_sizes), previous_output.split(batch_sizes)
+        # Rows of step t by narrow, not split: autograd allows writing into a view only when it is one view.
+        starts = [0, *itertools.accumulate(batch_sizes)]
         final = [torch.empty_like(s) for s in initial]
         state, saved = tuple(s[:0] for s in initial), []
         for t in order:
             state = resize(state, batch_sizes[t], initial, final)
-            previous_outputs[t].copy_(state[0])
+            previous_output.narrow(0, starts[t], batch_sizes[t]).copy_(state[0])
             state, kept = cell.step(steps[t], F.linear(state[0], hidden_weight, hidden_bias), state)
-            outputs[t].copy_(state[0])
+            if output_weight is not None:
+                state = (F.linear(state[0], output_weight), *state[1:])
+            output.narrow(0, starts[t], batch_sizes[t]).copy_(state[0])
             saved.append(kept)
         resize(state, 0, initial, final)
         return output, previous_output, tuple(final), saved
@@ -89,15 +94,16 @@ class Scan(torch.autograd.Function):
         output, previous_output, final, saved = loop.forward(
             cell, reverse, batch_sizes, projected, hidden_weight, hidden_bias, initial
         )
-        ctx.save_for_backward(data, input_weight, hidden_weight)
+        ctx.save_for_backward(data, input_weight, input_bias, hidden_weight, hidden_bias, *initial)
         ctx.cell, ctx.reverse, ctx.batch_sizes, ctx.loop, ctx.saved = cell, reverse, batch_sizes, loop, saved
         ctx.previous_output, ctx.projected, ctx.has_bias = previous_output, projected, input_bias is not None
         return (output, *final)
 
     @staticmethod
-    @once_differentiable
     def backward(ctx, grad_output, *grad_final):
-        data, input_weight, hidden_weight = ctx.saved_tensors
+        if torch.is_grad_enabled():
+            return Scan.differentiable_backward(ctx, grad_output, grad_final)
+        data, input_weight, _, hidden_weight, *_ = ctx.saved_tensors
         # The projection is not read again: its memory takes the gradient (a fresh buffer this size costs
         # page faults on every call).
         grad_projected = ctx.projected
@@ -116,6 +122,41 @@ class Scan(torch.autograd.Function):
         return (None, None, None, grad_data, grad_input_weight, grad_input_bias, grad_hidden_weight, grad_hidden_bias,
                 *grad_initial)
 
+    @staticmethod
+    def differentiable_backward(ctx, grad_output, grad_final):
+        """The backward when its result must itself be differentiated (``create_graph=True``): the forward
+        run again under autograd and differentiated, so that second derivatives are exact. The first-order
+        backward above never builds a graph."""
+        inputs = ctx.saved_tensors
+        wanted = [index for index, needs in enumerate(ctx.needs_input_grad[3:]) if needs]
+        data, input_weight, input_bias, hidden_weight, hidden_bias, *initial = inputs
+        output, final = Unrolled.run(
+            ctx.cell, ctx.reverse, ctx.batch_sizes, data, (input_weight, input_bias, hidden_weight, hidden_bias, None),
+            tuple(initial),
+        )
+        grads = torch.autograd.grad(
+            (output, *final), [inputs[index] for index in wanted], (grad_output, *grad_final),
+            create_graph=True, allow_unused=True,
+        )
+        result = [None] * len(inputs)
+        for index, grad in zip(wanted, grads):
+            result[index] = grad
+        return (None, None, None, *result)
+
+
+class Unrolled:
+    """The time loop under autograd, for what ``Scan`` does not cover: an output projection (the LSTM's
+    proj_size) and second derivatives."""
+
+    @staticmethod
+    def run(cell, reverse, batch_sizes, data, weights, initial) -> tuple[torch.Tensor, State]:
+        input_weight, input_bias, hidden_weight, hidden_bias, output_weight = weights
+        projected = F.linear(data, input_weight, input_bias)
+        output, _, final, _ = CellLoop.forward(
+            cell, reverse, batch_sizes, projected, hidden_weight, hidden_bias, initial, output_weight
+        )
+        return output, final
+
 
 class Layer(nn.Module):
     """Runs a cell forward in time; the final state of each sequence is taken at its own last step."""
@@ -126,18 +167,15 @@ class Layer(nn.Module):
         super().__init__()
         self.cell = cell
 
-    def forward(self, data: torch.Tensor, batch_sizes: list[int], state: State) -> tuple[torch.Tensor, State]:
-        output, *final = Scan.apply(
-            self.cell,
-            self.reverse,
-            batch_sizes,
-            data,
-            self.cell.input_proj.weight,
-            self.cell.input_proj.bias,
-            self.cell.hidden_proj.weight,
-            self.cell.hidden_proj.bias,
-            *state,
-        )
+    def forward(
+        self, data: torch.Tensor, batch_sizes: list[int], state: State, weights: tuple | None = None
+    ) -> tuple[torch.Tensor, State]:
+        """``weights`` as ``cell.weights()`` orders them; the cell's own by default (a module holding the
+        layer may hold them under other names, or compute them: weight_norm, parametrize)."""
+        weights = weights or self.cell.weights()
+        if weights[4] is not None:
+            return Unrolled.run(self.cell, self.reverse, batch_sizes, data, weights, state)
+        output, *final = Scan.apply(self.cell, self.reverse, batch_sizes, data, *weights[:4], *state)
         return output, tuple(final)
 
 
@@ -159,13 +197,16 @@ class Stacked(nn.Module):
         self.levels = nn.ModuleList(nn.ModuleList(directions) for directions in levels)
         self.dropout = dropout
 
-    def forward(self, data: torch.Tensor, batch_sizes: list[int], states: list[State]) -> tuple[torch.Tensor, list[State]]:
+    def forward(
+        self, data: torch.Tensor, batch_sizes: list[int], states: list[State], weights: list[tuple] | None = None
+    ) -> tuple[torch.Tensor, list[State]]:
+        """``weights``: each direction's, in the order of ``states``; the cells' own by default."""
         finals: list[State] = []
         for index, directions in enumerate(self.levels):
             if index > 0:
                 data = F.dropout(data, self.dropout, self.training)
             results = [
-                direction(data, batch_sizes, states[len(finals) + offset])
+                direction(data, batch_sizes, states[len(finals) + offset], weights and weights[len(finals) + offset])
                 for offset, direction in enumerate(directions)
             ]
             data = torch.cat([output for output, _ in results], 1)
