@@ -9,7 +9,7 @@ from rnnlab.config import load_params
 from rnnlab.text.config import categories
 from rnnlab.io import write_json
 from rnnlab.text.baseline import fit_tfidf_svm
-from rnnlab.text.classify import write_report
+from rnnlab.text.report import write_report
 from rnnlab.errors import run_stage
 
 

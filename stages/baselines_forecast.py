@@ -7,7 +7,7 @@ from rnnlab.forecast.evaluate import (
     STEPS_PER_HOUR, blend, errors, fit_blend_decay, fit_linear, hold_last, repeat_last_day, weighted, write_horizon,
 )
 from rnnlab.forecast.jena import TARGET
-from rnnlab.forecast.train import windows_in_degc
+from rnnlab.forecast.windows import windows_in_degc
 from rnnlab.io import write_json
 from rnnlab.errors import run_stage
 

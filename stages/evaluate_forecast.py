@@ -6,7 +6,8 @@ from safetensors.torch import save_file
 from rnnlab.forecast.evaluate import errors, write_horizon
 from rnnlab.forecast.jena import TARGET
 from rnnlab.forecast.model import Forecaster
-from rnnlab.forecast.train import predict, windows_in_degc
+from rnnlab.forecast.train import predict
+from rnnlab.forecast.windows import windows_in_degc
 from rnnlab.io import atomic_path, write_json
 from rnnlab.training import load_model
 from rnnlab.errors import run_stage

@@ -3,7 +3,8 @@ confusion and per-class CSVs."""
 from pathlib import Path
 
 from rnnlab.io import read_json, read_tensors
-from rnnlab.text.classify import predict_logits, scores, write_report
+from rnnlab.text.classify import predict_logits
+from rnnlab.text.report import scores, write_report
 from rnnlab.text.model import TextClassifier
 from rnnlab.training import load_model
 from rnnlab.errors import run_stage

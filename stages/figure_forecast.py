@@ -4,7 +4,7 @@ from pathlib import Path
 from rnnlab.config import load_params, model_names
 from rnnlab.forecast.figure import plot_windows
 from rnnlab.forecast.jena import TARGET
-from rnnlab.forecast.train import windows_in_degc
+from rnnlab.forecast.windows import windows_in_degc
 from rnnlab.io import read_tensors
 from rnnlab.errors import run_stage
 

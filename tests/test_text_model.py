@@ -2,7 +2,8 @@ import pytest
 import torch
 from committed import classifier_config, word2vec_config
 
-from rnnlab.text.classify import length_bucketed_batches, scores
+from rnnlab.text.classify import length_bucketed_batches
+from rnnlab.text.report import scores
 from rnnlab.text.model import TextClassifier
 from rnnlab.text.vectors import (
     Vocabulary,

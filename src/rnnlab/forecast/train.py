@@ -7,14 +7,9 @@ from torch.nn import functional as F
 from rnnlab.config import TrainConfig
 from rnnlab.forecast.config import ForecastConfig
 from rnnlab.forecast.model import Forecaster
-from rnnlab.io import read_json, read_tensors
+from rnnlab.io import read_tensors
+from rnnlab.forecast.windows import target_scale
 from rnnlab.training import FitResult, fit, start_run
-
-
-def target_scale(directory: str | Path, target: str) -> tuple[float, float]:
-    """Mean and standard deviation that turn normalised temperatures back into degrees Celsius."""
-    statistics = read_json(Path(directory) / "normalisation.json")[target]
-    return statistics["mean"], statistics["std"]
 
 
 @torch.no_grad()
@@ -63,19 +58,3 @@ def train_forecaster(
         model, batches, batch_loss, validate, train_config, generator, model_config.to_dict(),
         checkpoint_path, live_dir, monitor="loss", higher_is_better=False,
     )
-
-
-def windows_in_degc(directory: str | Path, target: str, split: str) -> dict:
-    """The ``split``'s windows: their normalised ``inputs``, observed temperature ``history`` and ``true`` future
-    in degrees Celsius, their ``start`` times, and the ``mean`` and ``std`` that turn the target into degrees."""
-    test = read_tensors(directory, split)
-    mean, std = target_scale(directory, target)
-    column = list(read_json(Path(directory) / "normalisation.json")).index(target)
-    return {
-        "inputs": test["inputs"],
-        "mean": mean,
-        "std": std,
-        "history": test["inputs"][:, :, column] * std + mean,
-        "true": test["targets"] * std + mean,
-        "start": test["start"],
-    }

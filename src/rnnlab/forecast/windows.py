@@ -1,4 +1,6 @@
-"""Sliding windows over the prepared series: inputs of past steps, targets the next temperatures."""
+"""Sliding windows over the prepared series: inputs of past steps, targets the next temperatures; and the
+windows read back in degrees Celsius."""
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -6,6 +8,7 @@ import torch
 
 from rnnlab.forecast.jena import STEP, TARGET, StationFileError
 from rnnlab.forecast.config import Periods, WindowConfig
+from rnnlab.io import read_json, read_tensors
 
 
 def window_starts(complete: np.ndarray, first: int, last: int, span: int, stride: int) -> np.ndarray:
@@ -74,3 +77,25 @@ def shortened(coverage: dict[str, dict]) -> list[str]:
         for name, period in coverage.items()
         if period["covered"] != period["asked"]
     ]
+
+
+def target_scale(directory: str | Path, target: str) -> tuple[float, float]:
+    """Mean and standard deviation that turn normalised temperatures back into degrees Celsius."""
+    statistics = read_json(Path(directory) / "normalisation.json")[target]
+    return statistics["mean"], statistics["std"]
+
+
+def windows_in_degc(directory: str | Path, target: str, split: str) -> dict:
+    """The ``split``'s windows: their normalised ``inputs``, observed temperature ``history`` and ``true`` future
+    in degrees Celsius, their ``start`` times, and the ``mean`` and ``std`` that turn the target into degrees."""
+    test = read_tensors(directory, split)
+    mean, std = target_scale(directory, target)
+    column = list(read_json(Path(directory) / "normalisation.json")).index(target)
+    return {
+        "inputs": test["inputs"],
+        "mean": mean,
+        "std": std,
+        "history": test["inputs"][:, :, column] * std + mean,
+        "true": test["targets"] * std + mean,
+        "start": test["start"],
+    }

@@ -1,16 +1,15 @@
 """Training, predicting and scoring the review classifier."""
 from pathlib import Path
 
-import pandas as pd
 import torch
 from safetensors import safe_open
-from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 from torch.nn import functional as F
 
 from rnnlab.config import TrainConfig
 from rnnlab.text.config import ClassifierConfig
-from rnnlab.io import atomic_path, read_json, read_tensors, write_json
+from rnnlab.io import read_json, read_tensors
 from rnnlab.text.model import TextClassifier
+from rnnlab.text.report import scores
 from rnnlab.training import FitResult, fit, start_run
 
 # Batches are drawn from pools of this many batches sorted by length, so a batch's sequences have
@@ -47,36 +46,6 @@ def predict_logits(model: TextClassifier, ids: torch.Tensor, lengths: torch.Tens
         length = lengths[rows]
         logits[rows] = model(ids[rows, : int(length.max())].to(device), length).float().cpu()
     return logits
-
-
-def scores(labels: torch.Tensor, predicted: torch.Tensor, names: list[str]) -> dict:
-    """Accuracy, macro-F1 and per-class precision/recall/F1/support."""
-    classes = list(range(len(names)))
-    precision, recall, f1, support = precision_recall_fscore_support(
-        labels, predicted, labels=classes, zero_division=0
-    )
-    return {
-        "accuracy": float(accuracy_score(labels, predicted)),
-        "macro_f1": float(f1.mean()),
-        "per_class": {
-            name: {
-                "precision": float(precision[c]),
-                "recall": float(recall[c]),
-                "f1": float(f1[c]),
-                "support": int(support[c]),
-            }
-            for c, name in enumerate(names)
-        },
-    }
-
-
-def per_class_table(metrics: dict) -> str:
-    """The lab's table: 类别 / 精确率 / 召回率 / F1."""
-    lines = [f"{'类别':<8}{'精确率':>8}{'召回率':>8}{'F1':>8}"]
-    for name, row in metrics["per_class"].items():
-        lines.append(f"{name:<8}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>10.3f}")
-    lines.append(f"macro-F1 {metrics['macro_f1']:.4f}, accuracy {metrics['accuracy']:.4f}")
-    return "\n".join(lines)
 
 
 def data_dimensions(tensors: str | Path) -> dict[str, int]:
@@ -141,21 +110,3 @@ def train_classifier(
         model, batches, batch_loss, validate, train_config, generator, model_config.to_dict(),
         checkpoint_path, live_dir, monitor="macro_f1", higher_is_better=True,
     )
-
-
-def write_report(
-    name: str, labels: torch.Tensor, predicted: torch.Tensor, names: list[str], extra: dict,
-    metrics_path: str | Path, confusion_path: str | Path, per_class_path: str | Path,
-) -> dict:
-    """Scores plus ``extra`` as JSON, the confusion pairs and per-class F1 as CSV for DVC plots; prints the table."""
-    metrics = {**scores(labels, predicted, names), **extra}
-    write_json(metrics_path, metrics)
-    pairs = pd.DataFrame({"actual": [names[i] for i in labels], "predicted": [names[i] for i in predicted]})
-    per_class = pd.DataFrame(
-        {"model": name, "class": list(metrics["per_class"]), "f1": [row["f1"] for row in metrics["per_class"].values()]}
-    )
-    for path, frame in ((confusion_path, pairs), (per_class_path, per_class)):
-        with atomic_path(path) as temporary:
-            frame.to_csv(temporary, index=False)
-    print(f"{name} on the test split\n{per_class_table(metrics)}")
-    return metrics
