@@ -5,8 +5,7 @@ from rnnlab.config import load_params
 from rnnlab.forecast.config import forecast_training, load_setup
 from rnnlab.forecast.jena import TARGET
 from rnnlab.forecast.train import train_forecaster
-from rnnlab.io import write_json
-from rnnlab.training import run_as_processes, writes_outputs
+from rnnlab.training import run_as_processes, write_result
 from rnnlab.errors import run_stage
 
 
@@ -15,11 +14,7 @@ def main(setup_name, name, windows, checkpoint, live, summary, timing) -> None:
     model_config, train_config = forecast_training(all_params, name, load_setup(all_params, setup_name))
     run_as_processes(train_config.processes)
     result = train_forecaster(model_config, train_config, windows, TARGET, checkpoint, live)
-    if writes_outputs():
-        write_json(summary, result.summary())
-        write_json(timing, result.timing())
-        print(f"best validation MSE {result.best_score:.4f} at epoch {result.best_epoch}, "
-              f"{result.timing()['mean_seconds_per_epoch']} s per epoch")
+    write_result(result, summary, timing, "validation MSE")
 
 
 if __name__ == "__main__":

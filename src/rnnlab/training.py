@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from rnnlab.config import TrainConfig
 from rnnlab.errors import RnnlabError
-from rnnlab.io import atomic_path, read_tensors
+from rnnlab.io import atomic_path, read_tensors, write_json
 
 Batch = tuple[torch.Tensor, ...]
 
@@ -69,6 +69,17 @@ def rank_and_world() -> tuple[int, int]:
 def writes_outputs() -> bool:
     """Whether this process writes the stage's outputs: rank 0 alone."""
     return rank_and_world()[0] == 0
+
+
+def write_result(result: "FitResult", summary: str | Path, timing: str | Path, score_label: str) -> None:
+    """A training stage's outputs, from rank 0 alone: the best epoch and score, the seconds per epoch, and
+    one line on stdout naming the score ``score_label``."""
+    if not writes_outputs():
+        return
+    write_json(summary, result.summary())
+    write_json(timing, result.timing())
+    print(f"best {score_label} {result.best_score:.4f} at epoch {result.best_epoch}, "
+          f"{result.timing()['mean_seconds_per_epoch']} s per epoch")
 
 
 def share(batch, rank: int, world: int):

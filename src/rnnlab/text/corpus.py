@@ -50,7 +50,7 @@ def read_reviews(path: str | Path, categories: list[str]) -> pd.DataFrame:
 
 
 def _undecodable(path: str | Path) -> str:
-    """Where ``path`` first stops being UTF-8: line, column and byte."""
+    """Where ``path`` first stops being UTF-8: the line, and the byte within it."""
     data = Path(path).read_bytes()
     try:
         data.decode("utf-8")
