@@ -14,9 +14,10 @@ def main(name, checkpoint, tensors, metrics, confusion, per_class) -> None:
     model = load_model(checkpoint, TextClassifier)
     test = read_tensors(tensors, "test")
     names = read_json(Path(tensors) / "labels.json")
-    predicted = predict_logits(model, test["ids"], test["lengths"]).argmax(1)
+    member_logits = [predict_logits(member, test["ids"], test["lengths"]) for member in model.members]
+    predicted = TextClassifier.combine(member_logits).argmax(1)
     # Like with like: the lab's and every other single network beside one network of ours.
-    single = scores(test["labels"], predict_logits(model.members[0], test["ids"], test["lengths"]).argmax(1), names)
+    single = scores(test["labels"], member_logits[0].argmax(1), names)
     extra = {
         "members": len(model.members),
         "single_network": {"macro_f1": single["macro_f1"], "accuracy": single["accuracy"]},

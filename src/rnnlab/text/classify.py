@@ -8,9 +8,9 @@ from torch.nn import functional as F
 from rnnlab.config import TrainConfig
 from rnnlab.text.config import ClassifierConfig
 from rnnlab.io import read_json, read_tensors
-from rnnlab.text.model import TextClassifier
+from rnnlab.text.model import ReviewNetwork, TextClassifier
 from rnnlab.text.report import scores
-from rnnlab.training import FitResult, fit, start_run
+from rnnlab.training import FitResult, fit, rank_and_world, start_run
 
 # Batches are drawn from pools of this many batches sorted by length, so a batch's sequences have
 # similar lengths and the packed recurrence runs few steps past the shortest ones.
@@ -37,7 +37,10 @@ def class_weights(labels: torch.Tensor, classes: int, power: float) -> torch.Ten
 
 
 @torch.no_grad()
-def predict_logits(model: TextClassifier, ids: torch.Tensor, lengths: torch.Tensor, batch_size: int = 512):
+def predict_logits(
+    model: TextClassifier | ReviewNetwork, ids: torch.Tensor, lengths: torch.Tensor, batch_size: int = 512
+) -> torch.Tensor:
+    """The classifier's (or one member's) output for every row of padded ``ids``, in batches sorted by length."""
     model.eval()
     device = next(model.parameters()).device
     order = torch.argsort(lengths, descending=True)
@@ -72,6 +75,10 @@ def train_classifier(
     """Trains on the train split, keeps the best checkpoint by validation macro-F1."""
     generator, device, train, val = start_run(train_config, tensors)
     model = TextClassifier(model_config, **read_tensors(tensors, "embeddings")).to(device)
+    if device.type == "cuda" and rank_and_world()[1] > 1:
+        # NCCL cannot sum sparse gradients across ranks: the word embeddings take the dense update there.
+        for member in model.members:
+            member.embedding.sparse = False
     names = read_json(Path(tensors) / "labels.json")
 
     weights = class_weights(train["labels"], model_config.classes, model_config.class_weight_power)

@@ -27,8 +27,13 @@ class TextClassifier(nn.Module):
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Log of the members' mean class probabilities for padded ``ids`` (batch, time) with true ``lengths``."""
-        log_probabilities = torch.stack([member(ids, lengths).log_softmax(-1) for member in self.members])
-        return log_probabilities.logsumexp(0) - math.log(len(self.members))
+        return self.combine([member(ids, lengths) for member in self.members])
+
+    @staticmethod
+    def combine(member_logits: list[torch.Tensor]) -> torch.Tensor:
+        """Log of the mean of the class probabilities that each member's logits give."""
+        log_probabilities = torch.stack([logits.log_softmax(-1) for logits in member_logits])
+        return log_probabilities.logsumexp(0) - math.log(len(member_logits))
 
 
 class ReviewNetwork(nn.Module):
@@ -39,7 +44,8 @@ class ReviewNetwork(nn.Module):
     ):
         super().__init__()
         self.config = config
-        self.embedding = nn.Embedding(config.vocab_size, config.embedding_dim, padding_idx=0)
+        # Sparse gradients: a batch uses a few thousand of the vocabulary's rows, and the optimizer updates those.
+        self.embedding = nn.Embedding(config.vocab_size, config.embedding_dim, padding_idx=0, sparse=True)
         if embeddings is not None:
             self.embedding.weight.data.copy_(embeddings)
         self.embedding.weight.requires_grad_(config.fine_tune_embeddings)
