@@ -3,6 +3,8 @@ import json
 
 import pandas as pd
 import pytest
+import torch
+import yaml
 
 
 MODELS = ["rnn", "gru", "lstm", "bilstm"]
@@ -40,6 +42,12 @@ def test_dvc_sees_metrics_and_training_curves(project):
     assert "macro_f1" in shown and "tfidf_svm" in shown
     curve = pd.read_csv(project.path / "metrics/text/training/gru/plots/metrics/val/macro_f1.tsv", sep="\t")
     assert curve["step"].tolist() == [0, 1]
+
+
+def test_training_log_records_what_decides_its_numbers_beyond_params(project):
+    logged = yaml.safe_load((project.path / "metrics/text/training/gru/params.yaml").read_text(encoding="utf-8"))
+    # The stage ran in a process like this one: torch's default thread count.
+    assert logged == {"device": "cpu", "threads": torch.get_num_threads()}
 
 
 def test_second_repro_does_nothing(project):

@@ -1,5 +1,6 @@
 """An interrupted training, run again, continues from its last finished epoch and ends with the weights of an
-uninterrupted run, bit for bit; the interruption leaves nothing in the stage's outputs."""
+uninterrupted run, bit for bit; the interruption leaves nothing in the stage's outputs. Progress kept by other
+code starts over."""
 import os
 import shlex
 import shutil
@@ -7,15 +8,19 @@ import signal
 import subprocess
 import time
 
+import torch
 import yaml
 
 from pipeline_project import BIN, Project
 
 STAGE = "train_forecast@mpi_roof_2024-gru"
 CHECKPOINT = "models/forecast/mpi_roof_2024/gru.pt"
+PROGRESS = f"{CHECKPOINT}.partial/progress.pt"
 
 
-def test_interrupted_training_resumes_to_the_same_weights(both_chains, tmp_path):
+def interrupted_copy(both_chains, tmp_path) -> tuple[Project, bytes]:
+    """A copy of the project whose GRU forecaster was interrupted after its first epoch, and the checkpoint
+    that the same training gives uninterrupted."""
     path = tmp_path / "project"
     shutil.copytree(both_chains.path, path, symlinks=True)
     project = Project(path)
@@ -30,7 +35,7 @@ def test_interrupted_training_resumes_to_the_same_weights(both_chains, tmp_path)
     (path / CHECKPOINT).unlink()  # as dvc repro does before it runs a stage
     running = subprocess.Popen(command, cwd=path, env=environment, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
-    progress = path / f"{CHECKPOINT}.partial" / "progress.pt"
+    progress = path / PROGRESS
     deadline = time.monotonic() + 120
     while not progress.exists() and running.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -39,11 +44,29 @@ def test_interrupted_training_resumes_to_the_same_weights(both_chains, tmp_path)
     assert running.returncode == 1, stdout + stderr
     assert stderr.strip().splitlines()[-1].startswith("training interrupted: the finished epochs are kept in")
     assert "epoch 8:" not in stdout
-    assert not (path / CHECKPOINT).exists()
-    assert "train_forecast@mpi_roof_2024-gru" in project.dvc("status", STAGE).stdout  # not taken for a result
+    return project, uninterrupted
+
+
+def test_interrupted_training_resumes_to_the_same_weights(both_chains, tmp_path):
+    project, uninterrupted = interrupted_copy(both_chains, tmp_path)
+    assert not (project.path / CHECKPOINT).exists()
+    assert STAGE in project.dvc("status", STAGE).stdout  # not taken for a result
 
     resumed = project.dvc("repro", STAGE).stdout
     assert "epoch 1:" not in resumed and "epoch 8:" in resumed, resumed
-    assert (path / CHECKPOINT).read_bytes() == uninterrupted
-    assert not (path / f"{CHECKPOINT}.partial").exists()
+    assert (project.path / CHECKPOINT).read_bytes() == uninterrupted
+    assert not (project.path / f"{CHECKPOINT}.partial").exists()
     assert "up to date" in project.dvc("status", STAGE).stdout
+
+
+def test_progress_kept_under_other_numerics_is_not_continued(both_chains, tmp_path):
+    """Progress that other code (or torch, or thread count) kept: the training starts over, and ends where an
+    uninterrupted run of this code does."""
+    project, uninterrupted = interrupted_copy(both_chains, tmp_path)
+    progress = torch.load(project.path / PROGRESS, weights_only=True)
+    progress["numerics"]["code"] = "the code before an edit"
+    torch.save(progress, project.path / PROGRESS)
+
+    rerun = project.dvc("repro", STAGE).stdout
+    assert "epoch 1:" in rerun and "epoch 8:" in rerun, rerun
+    assert (project.path / CHECKPOINT).read_bytes() == uninterrupted

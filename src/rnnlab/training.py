@@ -1,6 +1,7 @@
 """One training loop for both tasks: AdamW, cosine schedule, best-by-validation checkpoint, early stopping;
 in one process or as data-parallel ranks under torchrun."""
 import atexit
+import hashlib
 import math
 import os
 import pickle
@@ -261,7 +262,7 @@ def fit(
     work = Path(f"{checkpoint_path}.partial")
     progress_file, best_file, work_live = work / "progress.pt", work / "best.pt", work / "live"
     state = {"model": model, "optimizer": optimizer, "schedule": schedule}
-    settings = {"model_config": model_config, "train_config": asdict(config)}
+    settings = {"model_config": model_config, "train_config": asdict(config), "numerics": numerics()}
     done = resume(progress_file, settings, state, generator, best)
     if done == 0 and rank == 0:
         shutil.rmtree(work, ignore_errors=True)
@@ -273,6 +274,7 @@ def fit(
     try:
         with (Live(str(work_live), **live_settings) if rank == 0 else NoLog()) as live:
             live.log_param("device", next(model.parameters()).device.type)
+            live.log_param("threads", torch.get_num_threads())
             for epoch in range(done + 1, config.epochs + 1):
                 started = time.perf_counter()
                 model.train()
@@ -319,6 +321,18 @@ def fit(
             os.replace(finished, output)
         shutil.rmtree(work)
     return best
+
+
+def numerics() -> dict:
+    """What decides a training's numbers besides its params and data: our code, torch's version and the thread
+    count (which splits the CPU's reductions). Progress kept under other numerics is not continued, so that a
+    resumed run ends where an uninterrupted one would."""
+    package = Path(__file__).parent
+    code = hashlib.sha256()
+    for source in sorted(package.rglob("*.py")):
+        code.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
+    # str: torch's version class is not among what weights_only loading reads back.
+    return {"code": code.hexdigest(), "torch": str(torch.__version__), "threads": torch.get_num_threads()}
 
 
 def save_progress(path: Path, settings: dict, state: dict, generator: torch.Generator, best: FitResult,
