@@ -2,7 +2,8 @@
 # Every GPU check of the fused recurrence in one run, for a machine with CUDA, PyTorch, Triton and pytest:
 # parity on CUDA (fused kernels in float32, the step-by-step fallback in float64), the layer and
 # training-step benchmarks against cuDNN with the recurrent TF32 on (PyTorch's default) and off, and
-# whether training repeats to the bit. Writes one Markdown report to $OUT/gpu.md (bench/out/gpu.md when
+# whether training repeats to the bit, and the long-horizon benchmark's forecaster at the paper's size for one
+# horizon (needs data/long_horizon/series from `dvc repro long_horizon_prepare`: carry it). Writes one Markdown report to $OUT/gpu.md (bench/out/gpu.md when
 # OUT is unset) and prints it. Needs no install: it runs the checkout's src/ directly.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -34,4 +35,9 @@ echo
 echo "## Determinism (bench/determinism.py)"
 echo
 "$python" bench/determinism.py --device cuda || status=1
+echo
+echo "## Long-horizon benchmark, SegRNN's size: d = 512, every training window each epoch, lr 1e-4, 30 epochs, patience 10"
+echo
+"$python" bench/long_horizon.py --horizon 96 --hidden 512 --windows-per-epoch 0 --lr 0.0001 --epochs 30 --patience 10 \
+    || status=1
 exit $status

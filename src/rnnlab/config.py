@@ -11,7 +11,8 @@ from pathlib import Path
 from rnnlab import params
 
 # Shared blocks that the model sections merge (YAML anchors), then the stages' sections.
-SECTIONS = ("text_model", "forecaster", "segment", "word2vec", "tensorize", "train", "forecast", "train_forecast")
+SECTIONS = ("text_model", "forecaster", "segment", "word2vec", "tensorize", "train", "forecast", "train_forecast",
+            "long_horizon")
 # The recurrent networks a model section may name; rnnlab.nn.NETWORKS builds each.
 NETWORKS = ("rnn", "gru", "lstm", "bilstm")
 
@@ -67,11 +68,13 @@ def check_sections(all_params: dict, path: str | Path = params.PARAMS_FILE) -> N
 def check(all_params: dict, path: str | Path = params.PARAMS_FILE) -> None:
     """Every setting of both tasks, as ``python -m rnnlab check`` and the tests do before any stage runs."""
     from rnnlab.forecast import config as forecast_config
+    from rnnlab.long_horizon import config as long_horizon_config
     from rnnlab.text import config as text_config
 
     check_sections(all_params, path)
     text_config.check(all_params, path)
     forecast_config.check(all_params, path)
+    long_horizon_config.check(all_params, path)
 
 
 def model_names(all_params: dict, section: str, path: str | Path = params.PARAMS_FILE) -> list[str]:
