@@ -53,7 +53,7 @@ def main(out: str) -> None:
     with open(out, "w", encoding="utf-8") as stream:
         stream.write(json.dumps(result, indent=2) + "\n")
     for name, by_horizon in result.items():
-        cells = [f"{r['mse']['mean']:.3f} ± {r['mse']['std'] or 0:.3f} ({r['mae']['mean']:.3f})" for r in by_horizon.values()]
+        cells = [f"{r['mse']['mean']:.4f} ± {r['mse']['std'] or 0:.4f} ({r['mae']['mean']:.4f})" for r in by_horizon.values()]
         seeds = list(next(iter(by_horizon.values()))["mse"]["by_seed"])
         print(f"| {name}, seeds {', '.join(seeds)} | {params['input_steps']} | " + " | ".join(cells) + " |")
 
