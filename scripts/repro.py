@@ -11,7 +11,9 @@ import sys
 import networkx as nx
 from dvc.repo import Repo
 
+from rnnlab.config import load_params
 from rnnlab.fetch import DataUnreachable
+from rnnlab.long_horizon.config import SECTION as LONG_HORIZON
 
 # How stages/fetch.py reports DataUnreachable (rnnlab.errors.report).
 UNREACHABLE = f"fetch: {DataUnreachable.LEAD}"
@@ -31,22 +33,33 @@ def run_fetch(stage: str) -> str | None:
     return reasons[-1]
 
 
-def described(stages: list[str]) -> str:
-    """``stages`` as the setup or model they all belong to (foreach/matrix items), else as a list."""
-    items = {name.partition("@")[2].split("-")[0] for name in stages}
-    return f"everything of {items.pop()!r} ({len(stages)} stages)" if len(items) == 1 and "" not in items else ", ".join(stages)
+def described(stages: list[str], setups: list[str]) -> str:
+    """``stages`` by what they belong to: a forecasting setup (their foreach/matrix item), the long-horizon
+    benchmark, or themselves."""
+    groups: dict[str, list[str]] = {}
+    for name in stages:
+        setup = name.partition("@")[2].split("-")[0]
+        if setup in setups:
+            group = f"everything of {setup!r}"
+        elif name.startswith(LONG_HORIZON):
+            group = "the long-horizon benchmark"
+        else:
+            group = name
+        groups.setdefault(group, []).append(name)
+    return " and ".join(f"{group} ({len(names)} stages)" if len(names) > 1 else group for group, names in groups.items())
 
 
 def main() -> None:
     # An edge runs from a stage to each stage it depends on.
     graph = Repo().index.graph
+    setups = list(load_params()["forecast"])
     left_out, notes = set(), []
     for root in sorted((stage for stage in graph if graph.out_degree(stage) == 0), key=lambda s: s.addressing):
         reason = run_fetch(root.addressing)
         if reason is not None:
             downstream = nx.ancestors(graph, root) | {root}
             left_out |= downstream
-            notes.append(f"make repro: left out {described(sorted(s.addressing for s in downstream - {root}))}: "
+            notes.append(f"make repro: left out {described(sorted(s.addressing for s in downstream - {root}), setups)}: "
                          f"{root.addressing} cannot reach its data: {reason}")
     targets = sorted(stage.addressing for stage in graph if stage not in left_out)
     status = subprocess.run(["dvc", "repro", *targets]).returncode

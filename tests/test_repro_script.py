@@ -13,12 +13,15 @@ def test_repro_leaves_out_the_setup_whose_data_cannot_be_reached(both_chains, tm
     finally:
         del project.environment["DATA_MIRROR"]
     notes = [line for line in result.stdout.splitlines() if line.startswith("make repro: left out")]
-    # The lab's setup and the one that reads the 2017 and 2020 files, each named with the file it misses.
+    # The lab's setup and the one that reads the 2017 and 2020 files (the 2020 file also feeds the long-horizon
+    # benchmark), each named with the file it misses.
     assert len(notes) == 3
     lab = next(note for note in notes if "jena2009_2016" in note)
     assert lab.startswith("make repro: left out everything of 'jena2009_2016' (13 stages): "
                           "fetch@jena_climate_2009_2016 cannot reach its data")
     assert "jena/jena_climate_2009_2016.csv.zip" in lab and "DATA_MIRROR" in lab
     assert sum("everything of 'mpi_roof_2017_2024' (13 stages)" in note for note in notes) == 2
+    benchmark = next(note for note in notes if "fetch@weather_2020 cannot reach" in note)
+    assert "left out everything of 'mpi_roof_2017_2024' (13 stages) and the long-horizon benchmark (" in benchmark
     assert not (project.path / "data" / "raw" / "jena_climate_2009_2016.csv").exists()
     assert "up to date" in project.dvc("status", "summary@mpi_roof_2024", "figure_text").stdout
