@@ -3,7 +3,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rnnlab import params
-from rnnlab.config import TrainConfig, require_at_least_one, require_network_shape
+from rnnlab.config import TrainConfig, integer_at_least, require_at_least_one, require_network_shape
 
 SECTION = "long_horizon"
 # How a window's own level is taken out before the network reads it and put back on its forecast: its last
@@ -63,10 +63,7 @@ def check(all_params: dict, path: str | Path = params.PARAMS_FILE) -> None:
 
 
 def input_steps(all_params: dict, path: str | Path = params.PARAMS_FILE) -> int:
-    value = params.section(all_params, f"{SECTION}.input_steps", path)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise params.ParamsError(f"{path}: {SECTION}.input_steps must be a positive integer, got {value!r}")
-    return value
+    return integer_at_least(all_params, f"{SECTION}.input_steps", 1, path)
 
 
 def horizons(all_params: dict, path: str | Path = params.PARAMS_FILE) -> list[int]:
