@@ -1,4 +1,5 @@
 """Dropout, argument checking and the unbatched form of our recurrent networks."""
+
 import pytest
 import torch
 from torch import nn

@@ -1,5 +1,6 @@
 """The fused kernels without a GPU: the parity suite through them under Triton's interpreter, and each
 kernel compiled for the H100 (sm_90) by Triton's own compiler, which needs no GPU."""
+
 import os
 import subprocess
 import sys
@@ -18,14 +19,29 @@ ROOT = Path(__file__).resolve().parents[1]
 INDEX_POINTERS = {"sizes_ptr", "offsets_ptr"}
 
 
-def test_parity_suite_runs_through_the_fused_kernels_under_the_interpreter():
+def pytest_under_the_interpreter(path: str, selection: str) -> None:
     # A process of its own: the interpreter is chosen when Triton's kernels are defined, for the whole process.
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider", "tests/test_nn_parity.py", "-k", "float32"],
-        cwd=ROOT, env={**os.environ, "TRITON_INTERPRET": "1"}, capture_output=True, text=True,
+        [sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider", path, "-k", selection],
+        cwd=ROOT,
+        env={**os.environ, "TRITON_INTERPRET": "1"},
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     assert " passed" in result.stdout and "skipped" not in result.stdout
+
+
+@pytest.mark.slow
+def test_parity_suite_runs_through_the_fused_kernels_under_the_interpreter():
+    pytest_under_the_interpreter("tests/test_nn_parity.py", "float32")
+
+
+@pytest.mark.slow
+def test_fused_gradients_in_torch_layouts_and_under_vmap():
+    # float32 samples, which the fused kernels run: the weights' gradients in their own layout, and vmap
+    # over the backward of a fused forward.
+    pytest_under_the_interpreter("tests/test_torch_rnn_suite.py", "rnnlab and (memory_format or batched_gradients)")
 
 
 def signature(kernel, constants: dict) -> dict[str, str]:
@@ -40,7 +56,11 @@ def signature(kernel, constants: dict) -> dict[str, str]:
     return types
 
 
-@pytest.mark.parametrize("cell", [fused.RNN_TANH, fused.RNN_RELU, fused.GRU, fused.LSTM], ids=["rnn_tanh", "rnn_relu", "gru", "lstm"])
+@pytest.mark.parametrize(
+    "cell",
+    [fused.KIND_RNN_TANH, fused.KIND_RNN_RELU, fused.KIND_GRU, fused.KIND_LSTM],
+    ids=["rnn_tanh", "rnn_relu", "gru", "lstm"],
+)
 @pytest.mark.parametrize("kernel", ["forward", "backward"])
 def test_kernels_compile_for_hopper(cell, kernel):
     if fused.INTERPRETED:
@@ -50,7 +70,8 @@ def test_kernels_compile_for_hopper(cell, kernel):
     if kernel == "forward":
         constants["HAS_BIAS"] = True
     source = ASTSource(
-        function, signature(function, constants),
+        function,
+        signature(function, constants),
         constexprs={(function.arg_names.index(name),): value for name, value in constants.items()},
     )
     compiled = triton.compile(source, target=GPUTarget("cuda", 90, 32), options={"num_warps": fused.warps(128)})

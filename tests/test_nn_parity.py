@@ -4,6 +4,7 @@ Runs on ``RNNLAB_TEST_DEVICE`` (default cpu). Float32 goes through the fused ker
 (CUDA, or the CPU under ``TRITON_INTERPRET=1``: see test_nn_fused.py) and every test asserts which loop
 ran; float64 always takes the step-by-step loop.
 """
+
 import itertools
 import os
 
@@ -38,7 +39,9 @@ def fused_calls(monkeypatch) -> list[str]:
     """Records each run of the fused loop."""
     calls = []
     forward = fused.FusedLoop.forward
-    monkeypatch.setattr(fused.FusedLoop, "forward", staticmethod(lambda cell, *rest: calls.append(cell) or forward(cell, *rest)))
+    monkeypatch.setattr(
+        fused.FusedLoop, "forward", staticmethod(lambda cell, *rest: calls.append(cell) or forward(cell, *rest))
+    )
     return calls
 
 
@@ -101,7 +104,8 @@ def test_matches_torch(kind, layers, bidirectional, layout, given_hx, dtype, fus
     ref_named = dict(reference.named_parameters())
     assert ours_named.keys() == ref_named.keys()
     grads_ours = torch.autograd.grad(
-        sum((w * t).sum() for w, t in zip(weights, ours_out)), [padded, *given, *ours_named.values()],
+        sum((w * t).sum() for w, t in zip(weights, ours_out)),
+        [padded, *given, *ours_named.values()],
         retain_graph=True,  # the packing of the shared input is differentiated again below
     )
     grads_ref = torch.autograd.grad(
@@ -132,7 +136,13 @@ def test_matches_torch_across_tiles_float32(kind, fused_calls):
 
 
 @pytest.mark.parametrize(
-    "cell", [rnnlab.nn.RNNCell(3, 4), rnnlab.nn.RNNCell(3, 4, nonlinearity="relu"), rnnlab.nn.GRUCell(3, 4), rnnlab.nn.LSTMCell(3, 4)],
+    "cell",
+    [
+        rnnlab.nn.RNNCell(3, 4),
+        rnnlab.nn.RNNCell(3, 4, nonlinearity="relu"),
+        rnnlab.nn.GRUCell(3, 4),
+        rnnlab.nn.LSTMCell(3, 4),
+    ],
     ids=["rnn_tanh", "rnn_relu", "gru", "lstm"],
 )
 def test_step_backward_is_the_derivative_of_step(cell):
@@ -146,7 +156,9 @@ def test_step_backward_is_the_derivative_of_step(cell):
     state = tuple(random(cell.hidden_size) for _ in range(cell.state_count))
     new_state, saved = cell.step(projected_input, projected_hidden, state)
     grad_state = tuple(torch.randn(s.shape, dtype=torch.float64, generator=generator) for s in new_state)
-    expected = torch.autograd.grad(new_state, [projected_input, projected_hidden, *state], grad_state, allow_unused=True)
+    expected = torch.autograd.grad(
+        new_state, [projected_input, projected_hidden, *state], grad_state, allow_unused=True
+    )
 
     grad_input, grad_hidden, direct = cell.step_backward(saved, grad_state)
     for mine, theirs in zip([grad_input, grad_hidden, *direct], expected, strict=True):

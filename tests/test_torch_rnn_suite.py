@@ -5,6 +5,7 @@ the RNN/GRU/LSTM entries of torch.testing._internal.common_modules); each test n
 runs twice, with ``api`` torch.nn and rnnlab.nn: a failure of the control means the adaptation is wrong.
 CUDA-only parts run on the CPU where they test something that is not cuDNN's (README: what is left out).
 """
+
 import io
 import pickle
 import tempfile
@@ -38,6 +39,7 @@ def double():
 
 
 # --- test/test_nn.py, TestNN ---------------------------------------------------------------------------------
+
 
 def test_RNN_nonlinearity(api):  # TestNN.test_RNN_nonlinearity
     assert api.RNN(1, 10).nonlinearity == "tanh"
@@ -274,10 +276,12 @@ def test_RNN_dropout_warning(api):  # the warning RNNBase.__init__ gives (checke
 
 
 def test_weight_tying(api):  # TestNN.test_cudnn_weight_tying, on the CPU against torch.nn
-    for make in (lambda m: m.LSTM(10, 20, batch_first=True, bidirectional=True),
-                 lambda m: m.LSTM(10, 20, batch_first=True, bidirectional=True, proj_size=10),
-                 lambda m: m.GRU(10, 20, batch_first=True, bidirectional=True),
-                 lambda m: m.RNN(10, 20, batch_first=True, bidirectional=True)):
+    for make in (
+        lambda m: m.LSTM(10, 20, batch_first=True, bidirectional=True),
+        lambda m: m.LSTM(10, 20, batch_first=True, bidirectional=True, proj_size=10),
+        lambda m: m.GRU(10, 20, batch_first=True, bidirectional=True),
+        lambda m: m.RNN(10, 20, batch_first=True, bidirectional=True),
+    ):
         reference, rnn = make(nn), make(api)
         rnn.load_state_dict(reference.state_dict())
         for module in (reference, rnn):
@@ -334,10 +338,15 @@ def test_RNN_cpu_vs_reference(api, double):  # TestNN._test_RNN_cpu_vs_cudnn (dr
             torch.autograd.backward([output, hy[0], hy[1]], [grad_output, grad_hy, grad_c])
         else:
             torch.autograd.backward([output, hy], [grad_output, grad_hy])
-        return {"output": output.detach(), "hy": (hy[0] if is_lstm else hy).detach(),
-                "grad_input": input_var.grad, "grad_hx": (hx[0] if is_lstm else hx).grad,
-                "cy": hy[1].detach() if is_lstm else None, "grad_cx": hx[1].grad if is_lstm else None,
-                "weight_grads": [[w.grad for w in layer] for layer in rnn.all_weights]}
+        return {
+            "output": output.detach(),
+            "hy": (hy[0] if is_lstm else hy).detach(),
+            "grad_input": input_var.grad,
+            "grad_hx": (hx[0] if is_lstm else hx).grad,
+            "cy": hy[1].detach() if is_lstm else None,
+            "grad_cx": hx[1].grad if is_lstm else None,
+            "weight_grads": [[w.grad for w in layer] for layer in rnn.all_weights],
+        }
 
     def make_noncontig(tensor):
         ndim = tensor.dim()
@@ -371,29 +380,55 @@ def test_RNN_cpu_vs_reference(api, double):  # TestNN._test_RNN_cpu_vs_cudnn (dr
                 input_val = rnn_utils.pack_padded_sequence(input_val, lengths, batch_first=batch_first)
                 grad_output = rnn_utils.pack_padded_sequence(grad_output, lengths, batch_first=batch_first).data
             options = {"proj_size": proj_size} if projected else {}
-            reference = getattr(nn, module)(input_size, hidden_size, num_layers, bias=bias,
-                                            bidirectional=bidirectional, batch_first=batch_first, **options)
-            tested = getattr(api, module)(input_size, hidden_size, num_layers, bias=bias,
-                                          bidirectional=bidirectional, batch_first=batch_first, **options)
+            reference = getattr(nn, module)(
+                input_size,
+                hidden_size,
+                num_layers,
+                bias=bias,
+                bidirectional=bidirectional,
+                batch_first=batch_first,
+                **options,
+            )
+            tested = getattr(api, module)(
+                input_size,
+                hidden_size,
+                num_layers,
+                bias=bias,
+                bidirectional=bidirectional,
+                batch_first=batch_first,
+                **options,
+            )
             weights = [[w.detach().clone() for w in layer] for layer in reference.all_weights]
-            compare(forward_backward(tested, input_val, grad_output, weights, hx_val, grad_hy, cx_val, grad_cy),
-                    forward_backward(reference, input_val, grad_output, weights, hx_val, grad_hy, cx_val, grad_cy))
+            compare(
+                forward_backward(tested, input_val, grad_output, weights, hx_val, grad_hy, cx_val, grad_cy),
+                forward_backward(reference, input_val, grad_output, weights, hx_val, grad_hy, cx_val, grad_cy),
+            )
 
 
 # --- test/test_modules.py, TestModule, over common_modules' RNN/GRU/LSTM inputs -------------------------------
+
 
 def module_inputs(name: str, requires_grad: bool = False):
     """What common_modules.module_inputs_torch_nn_RNN_GRU and module_inputs_torch_nn_LSTM give: unbatched input,
     with and without hx, over every combination of the flags; (constructor kwargs, forward args) pairs."""
     samples = []
     flags = list(product((False, True), repeat=3))  # bias, batch_first, bidirectional
-    extra = {"RNN": [{"nonlinearity": "relu"}, {"nonlinearity": "tanh"}], "GRU": [{}],
-             "LSTM": [{"proj_size": 0}, {"proj_size": 2}]}[name]
+    extra = {
+        "RNN": [{"nonlinearity": "relu"}, {"nonlinearity": "tanh"}],
+        "GRU": [{}],
+        "LSTM": [{"proj_size": 0}, {"proj_size": 2}],
+    }[name]
     make = lambda *shape: torch.randn(*shape, requires_grad=requires_grad)  # noqa: E731
     for options, (bias, batch_first, bidirectional) in product(extra, flags):
         hidden = 3 if name == "LSTM" else 2
-        common = {"input_size": 2, "num_layers": 2, "batch_first": batch_first, "bias": bias,
-                  "bidirectional": bidirectional, **options}
+        common = {
+            "input_size": 2,
+            "num_layers": 2,
+            "batch_first": batch_first,
+            "bias": bias,
+            "bidirectional": bidirectional,
+            **options,
+        }
         states = 4 if bidirectional else 2
         samples.append(({**common, "hidden_size": hidden}, (make(3 if name != "LSTM" else 2, 2),)))
         if name == "LSTM":
@@ -464,20 +499,26 @@ def test_repr_and_pickle(api, name):  # TestModule.test_repr, TestModule.test_pi
 def gradients_helper(api, name, check):  # TestModule._test_gradients_helper, the total derivative
     # The samples with hx, biases, both directions and time-major input: each cell (and projection) through
     # every weight, hx and input, at a sixteenth of the time (gradgradcheck of all of them takes minutes).
+    # Batched gradients too, as common_utils' gradcheck and gradgradcheck, which TestModule calls, check them.
     for kwargs, args in module_inputs(name, requires_grad=True):
         if len(args) < 2 or not kwargs["bidirectional"] or not kwargs["bias"] or kwargs["batch_first"]:
             continue
         m = getattr(api, name)(**kwargs, dtype=torch.float64)
-        args = tuple(tuple(a.double().detach().requires_grad_() for a in arg) if isinstance(arg, tuple)
-                     else arg.double().detach().requires_grad_() for arg in args)
+        args = tuple(
+            tuple(a.double().detach().requires_grad_() for a in arg)
+            if isinstance(arg, tuple)
+            else arg.double().detach().requires_grad_()
+            for arg in args
+        )
         flat_input, spec = torch.utils._pytree.tree_flatten(args + tuple(m.parameters()))
 
-        def fn_to_gradcheck(*flat):
+        def fn_to_gradcheck(*flat, m=m, spec=spec, args=args):
             # gradcheck perturbs the parameters in place: the module reads them as it runs.
             output = m(*torch.utils._pytree.tree_unflatten(flat, spec)[: len(args)])
             return torch.utils._pytree.tree_flatten(output)[0]
 
-        assert check(fn_to_gradcheck, flat_input)
+        # Batched gradients are ours to prove; torch's own modules, the control, pass them in torch's suite.
+        assert check(fn_to_gradcheck, flat_input, check_batched_grad=api is not nn)
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -485,6 +526,7 @@ def test_grad(api, name):  # TestModule.test_grad
     gradients_helper(api, name, gradcheck)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", MODULES)
 def test_gradgrad(api, name):  # TestModule.test_gradgrad
     gradients_helper(api, name, gradgradcheck)
@@ -510,18 +552,35 @@ def test_non_contiguous_tensors(api, name):  # TestModule.test_non_contiguous_te
 
 
 @pytest.mark.parametrize("name", MODULES)
+def test_memory_format(api, name):  # TestModule.test_memory_format, training: 2-D and 3-D tensors, contiguous only
+    for kwargs, args in module_inputs(name, requires_grad=True):
+        m = getattr(api, name)(**kwargs)
+        outputs = torch.utils._pytree.tree_flatten(m(*args))[0]
+        inputs = dict(enumerate(torch.utils._pytree.tree_flatten(args)[0]))
+        inputs.update(m.named_parameters())
+        grads = torch.autograd.grad(outputs, list(inputs.values()), [torch.rand_like(o) for o in outputs])
+        assert all(output.is_contiguous() for output in outputs), kwargs
+        for key, grad in zip(inputs, grads):
+            assert grad.is_contiguous(), (kwargs, key)
+
+
+@pytest.mark.parametrize("name", MODULES)
 def test_errors(api, name):  # TestModule.test_errors over common_modules.module_error_inputs_torch_nn_RNN_GRU
     with pytest.raises(ValueError, match="hidden_size must be greater than zero"):
         getattr(api, name)(10, 0, 1)
     with pytest.raises(ValueError, match="num_layers must be greater than zero"):
         getattr(api, name)(10, 10, 0)
     m = getattr(api, name)(3, 5, dtype=torch.float32)
-    with pytest.raises(ValueError, match=r"RNN input dtype .* does not match weight dtype .* Convert input: "
-                                         r"input\.to\(.*\), or convert model: model\.to\(.*\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"RNN input dtype .* does not match weight dtype .* Convert input: "
+        r"input\.to\(.*\), or convert model: model\.to\(.*\)",
+    ):
         m(torch.randn(2, 4, 3, dtype=torch.float64))
 
 
-# --- what the issue found beyond PyTorch's tests: state_dicts both ways, parametrize, compile -------------------
+# --- what the issues found beyond PyTorch's tests: state_dicts both ways, parametrize, compile, torch.func ------
+
 
 @pytest.mark.parametrize("name", MODULES)
 def test_state_dict_round_trip_with_torch(name):
@@ -566,3 +625,82 @@ def test_compile_matches_eager(api):
     input = torch.randn(2, 5, 3)
     compiled = torch.compile(m, backend="eager", fullgraph=False)
     assert_close(compiled(input), m(input))
+
+
+def stacked(results):
+    """Results of one call per element, stacked as vmap returns them."""
+    return torch.utils._pytree.tree_map(lambda *tensors: torch.stack(tensors), *results)
+
+
+def check_batched_gradients(outputs, inputs):
+    cotangents = [torch.randn(3, *output.shape) for output in outputs]
+
+    def vjp(*vectors):
+        return torch.autograd.grad(outputs, inputs, vectors, retain_graph=True)
+
+    expected = stacked([vjp(*vectors) for vectors in zip(*cotangents)])
+    assert_close(torch.autograd.grad(outputs, inputs, cotangents, retain_graph=True, is_grads_batched=True), expected)
+    assert_close(torch.func.vmap(vjp)(*cotangents), expected)
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_batched_gradients(api, name):  # vmap over the backward: autograd's is_grads_batched and torch.func.vmap
+    m = getattr(api, name)(3, 4, 2, bidirectional=True)
+    padded = torch.randn(5, 3, 3, requires_grad=True)
+    for input in (padded, rnn_utils.pack_padded_sequence(padded, [5, 3, 2])):
+        output, hidden = m(input)
+        outputs = [
+            output.data if isinstance(output, rnn_utils.PackedSequence) else output,
+            *(hidden if isinstance(hidden, tuple) else (hidden,)),
+        ]
+        check_batched_gradients(outputs, [padded, *m.parameters()])
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_func_grad_jacrev_jvp(api, name):  # torch.func's transforms of the forward, each against autograd's
+    m = getattr(api, name)(3, 4, 2, bidirectional=True, batch_first=True, dtype=torch.float64)
+    input = torch.randn(2, 5, 3, dtype=torch.float64)
+    parameters = {key: value.detach() for key, value in m.named_parameters()}
+
+    def loss(parameters, input):
+        output, _ = torch.func.functional_call(m, parameters, (input,))
+        return output.square().sum()
+
+    m(input)[0].square().sum().backward()
+    assert_close(torch.func.grad(loss)(parameters, input), {key: value.grad for key, value in m.named_parameters()})
+
+    def first_output(input):
+        return m(input)[0]
+
+    assert_close(torch.func.jacrev(first_output)(input), torch.autograd.functional.jacobian(first_output, input))
+    tangent = torch.randn_like(input)
+    assert_close(
+        torch.func.jvp(first_output, (input,), (tangent,))[1],
+        torch.autograd.functional.jvp(first_output, input, tangent)[1],
+    )
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_vmap_matches_a_loop(name):
+    # Ours only: torch.nn's modules have no batching rule for aten::rnn_tanh, gru or lstm (vmap raises).
+    def make():
+        return getattr(rnnlab.nn, name)(3, 4, 2, bidirectional=True, batch_first=True, dtype=torch.float64)
+
+    m = make()
+    inputs = torch.randn(3, 2, 5, 3, dtype=torch.float64)
+    hx = torch.utils._pytree.tree_map(torch.Tensor.detach, m(inputs[0])[1])
+    assert_close(torch.func.vmap(m)(inputs), stacked([m(input) for input in inputs]))
+    assert_close(torch.func.vmap(m)(inputs, stacked([hx] * 3)), stacked([m(input, hx) for input in inputs]))
+    assert_close(torch.func.vmap(lambda input: m(input, hx))(inputs), stacked([m(input, hx) for input in inputs]))
+
+    members = [make() for _ in range(3)]
+    parameters, buffers = torch.func.stack_module_state(members)
+    ensemble = torch.func.vmap(lambda p, b: torch.func.functional_call(m, (p, b), (inputs[0],)))(parameters, buffers)
+    assert_close(ensemble, stacked([member(inputs[0]) for member in members]))
+
+    def loss(parameters, input):
+        return torch.func.functional_call(m, parameters, (input,))[0].square().sum()
+
+    own = {key: value.detach() for key, value in m.named_parameters()}
+    per_sample = torch.func.vmap(torch.func.grad(loss), in_dims=(None, 0))(own, inputs)
+    assert_close(per_sample, stacked([torch.func.grad(loss)(own, input) for input in inputs]))

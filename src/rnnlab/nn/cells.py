@@ -8,6 +8,7 @@ the layer runs backpropagation through time itself and forms the hidden weights'
 matrix product over all steps, where autograd would form one per step. Every cell's state is a tuple
 of tensors whose first element is the output ``h``, so layers treat all cells alike.
 """
+
 import torch
 from torch import nn
 
@@ -31,7 +32,15 @@ class RecurrentCell(nn.Module):
     # Whether step_backward's projected-input and projected-hidden gradients are one tensor.
     hidden_gradient_is_input_gradient: bool = True
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None, dtype=None, output_size: int | None = None):
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        bias: bool = True,
+        device=None,
+        dtype=None,
+        output_size: int | None = None,
+    ):
         super().__init__()
         require_positive("input_size", input_size)
         require_positive("hidden_size", hidden_size)
@@ -64,9 +73,7 @@ class RecurrentCell(nn.Module):
         (never a view of ``projected_input``: the layer reuses that memory for gradients)."""
         raise NotImplementedError
 
-    def step_backward(
-        self, saved: Saved, grad_state: State
-    ) -> tuple[torch.Tensor, torch.Tensor, DirectGradient]:
+    def step_backward(self, saved: Saved, grad_state: State) -> tuple[torch.Tensor, torch.Tensor, DirectGradient]:
         """From the gradient of a step's new state: those of its projected input, its projected hidden
         and its previous state (the part that does not pass through the projected hidden)."""
         raise NotImplementedError
@@ -75,7 +82,9 @@ class RecurrentCell(nn.Module):
 class RNNCell(RecurrentCell):
     """h' = act(W_ih x + b_ih + W_hh h + b_hh) with act tanh or relu."""
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh", device=None, dtype=None):
+    def __init__(
+        self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh", device=None, dtype=None
+    ):
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
         super().__init__(input_size, hidden_size, bias, device, dtype)
@@ -126,9 +135,13 @@ class LSTMCell(RecurrentCell):
     gates = 4
     state_count = 2
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, proj_size: int = 0, device=None, dtype=None):
+    def __init__(
+        self, input_size: int, hidden_size: int, bias: bool = True, proj_size: int = 0, device=None, dtype=None
+    ):
         super().__init__(input_size, hidden_size, bias, device, dtype, output_size=proj_size or None)
-        self.output_proj = nn.Linear(hidden_size, proj_size, bias=False, device=device, dtype=dtype) if proj_size else None
+        self.output_proj = (
+            nn.Linear(hidden_size, proj_size, bias=False, device=device, dtype=dtype) if proj_size else None
+        )
         if proj_size:
             self.reset_parameters()
 
@@ -148,7 +161,12 @@ class LSTMCell(RecurrentCell):
         grad_h, grad_c = grad_state
         grad_c = grad_c + grad_h * o * (1 - tanh_c * tanh_c)
         grad_gates = torch.cat(
-            [grad_c * g * i * (1 - i), grad_c * c * f * (1 - f), grad_c * i * (1 - g * g), grad_h * tanh_c * o * (1 - o)],
+            [
+                grad_c * g * i * (1 - i),
+                grad_c * c * f * (1 - f),
+                grad_c * i * (1 - g * g),
+                grad_h * tanh_c * o * (1 - o),
+            ],
             1,
         )
         return grad_gates, grad_gates, (None, grad_c * f)

@@ -1,6 +1,6 @@
 """The time loop of one layer and one direction fused into one Triton kernel per pass.
 
-A second implementation of ``layers.CellLoop``: the same gate arithmetic as the cells' ``step`` and
+A second implementation of ``loops.CellLoop``: the same gate arithmetic as the cells' ``step`` and
 ``step_backward``, written once more in Triton, so that all time steps run inside one kernel launch with
 the running state on chip. Each program owns a tile of sequences and every hidden unit, so a step needs no
 communication between programs; per step it loads that step's projected inputs, multiplies the state by
@@ -12,6 +12,7 @@ The kernels run on CUDA tensors, and on CPU tensors under Triton's interpreter (
 which is how the test suite checks them without a GPU. They cover float32 and hidden sizes up to
 ``MAX_HIDDEN``; the products use TF32 where ``torch.backends.cudnn.allow_tf32`` allows it, as cuDNN does.
 """
+
 import os
 
 import torch
@@ -28,7 +29,7 @@ INTERPRETED = os.environ.get("TRITON_INTERPRET") == "1"
 MAX_HIDDEN = 256
 # Sequences per program: the smallest tile that tl.dot takes.
 BLOCK_B = 16
-RNN_TANH, RNN_RELU, GRU, LSTM = range(4)
+KIND_RNN_TANH, KIND_RNN_RELU, KIND_GRU, KIND_LSTM = range(4)
 
 
 def available(device: torch.device) -> bool:
@@ -50,15 +51,15 @@ def applies(cell: RecurrentCell, data: torch.Tensor) -> bool:
 
 def cell_kind(cell: RecurrentCell) -> int:
     if isinstance(cell, LSTMCell):
-        return LSTM
+        return KIND_LSTM
     if isinstance(cell, GRUCell):
-        return GRU
-    return RNN_RELU if cell.nonlinearity == "relu" else RNN_TANH
+        return KIND_GRU
+    return KIND_RNN_RELU if cell.nonlinearity == "relu" else KIND_RNN_TANH
 
 
 # Hidden-sized columns each packed row keeps for the backward pass: the RNN its output (the output buffer
 # itself), the GRU r, z, n and W_hn h + b_hn, the LSTM i, f, g, o and the previous cell state.
-SAVED_COLUMNS = {RNN_TANH: 1, RNN_RELU: 1, GRU: 4, LSTM: 5}
+SAVED_COLUMNS = {KIND_RNN_TANH: 1, KIND_RNN_RELU: 1, KIND_GRU: 4, KIND_LSTM: 5}
 
 
 class FusedLoop:
@@ -73,42 +74,87 @@ class FusedLoop:
         rows, batch = len(projected), batch_sizes[0]
         output = projected.new_empty(rows, hidden)
         previous_output = projected.new_empty(rows, hidden)
-        saved = projected.new_empty(rows, SAVED_COLUMNS[kind] * hidden) if kind in (GRU, LSTM) else output
+        saved = projected.new_empty(rows, SAVED_COLUMNS[kind] * hidden) if kind in (KIND_GRU, KIND_LSTM) else output
         h0 = initial[0].contiguous()
-        c0 = initial[1].contiguous() if kind == LSTM else h0
+        c0 = initial[1].contiguous() if kind == KIND_LSTM else h0
         h_n = torch.empty_like(h0)
-        c_n = torch.empty_like(h0) if kind == LSTM else h_n
+        c_n = torch.empty_like(h0) if kind == KIND_LSTM else h_n
         bias = hidden_bias if hidden_bias is not None else hidden_weight
         grid = (triton.cdiv(batch, BLOCK_B),)
         _forward_kernel[grid](
-            projected, hidden_weight.contiguous(), bias, sizes, offsets, h0, c0,
-            output, previous_output, saved, h_n, c_n,
-            len(batch_sizes), batch, hidden, int(reverse),
-            CELL=kind, SAVED=SAVED_COLUMNS[kind], HAS_BIAS=hidden_bias is not None, PRECISION=precision(),
-            BLOCK_B=BLOCK_B, BLOCK_H=block_size(hidden), num_warps=warps(hidden),
+            projected,
+            hidden_weight.contiguous(),
+            bias,
+            sizes,
+            offsets,
+            h0,
+            c0,
+            output,
+            previous_output,
+            saved,
+            h_n,
+            c_n,
+            len(batch_sizes),
+            batch,
+            hidden,
+            int(reverse),
+            CELL=kind,
+            SAVED=SAVED_COLUMNS[kind],
+            HAS_BIAS=hidden_bias is not None,
+            PRECISION=precision(),
+            BLOCK_B=BLOCK_B,
+            BLOCK_H=block_size(hidden),
+            num_warps=warps(hidden),
         )
-        final = (h_n, c_n) if kind == LSTM else (h_n,)
+        final = (h_n, c_n) if kind == KIND_LSTM else (h_n,)
         return output, previous_output, final, (sizes, offsets, saved)
 
     @staticmethod
-    def backward(cell, reverse, batch_sizes, saved, hidden_weight, previous_output, grad_output, grad_final,
-                 grad_projected, grad_hidden_projected):
+    def backward(
+        cell,
+        reverse,
+        batch_sizes,
+        saved,
+        hidden_weight,
+        previous_output,
+        grad_output,
+        grad_final,
+        grad_projected,
+        grad_hidden_projected,
+    ):
         kind, hidden = cell_kind(cell), cell.hidden_size
         sizes, offsets, kept = saved
         batch = batch_sizes[0]
         grad_h_n = grad_final[0].contiguous()
-        grad_c_n = grad_final[1].contiguous() if kind == LSTM else grad_h_n
+        grad_c_n = grad_final[1].contiguous() if kind == KIND_LSTM else grad_h_n
         grad_h0 = torch.empty_like(grad_h_n)
-        grad_c0 = torch.empty_like(grad_h_n) if kind == LSTM else grad_h0
+        grad_c0 = torch.empty_like(grad_h_n) if kind == KIND_LSTM else grad_h0
         grid = (triton.cdiv(batch, BLOCK_B),)
         _backward_kernel[grid](
-            hidden_weight.contiguous(), sizes, offsets, kept, previous_output, grad_output.contiguous(),
-            grad_h_n, grad_c_n, grad_projected, grad_hidden_projected, grad_h0, grad_c0,
-            len(batch_sizes), batch, hidden, int(reverse),
-            CELL=kind, SAVED=SAVED_COLUMNS[kind], PRECISION=precision(), BLOCK_B=BLOCK_B, BLOCK_H=block_size(hidden),
+            hidden_weight.contiguous(),
+            sizes,
+            offsets,
+            kept,
+            previous_output,
+            grad_output.contiguous(),
+            grad_h_n,
+            grad_c_n,
+            grad_projected,
+            grad_hidden_projected,
+            grad_h0,
+            grad_c0,
+            len(batch_sizes),
+            batch,
+            hidden,
+            int(reverse),
+            CELL=kind,
+            SAVED=SAVED_COLUMNS[kind],
+            PRECISION=precision(),
+            BLOCK_B=BLOCK_B,
+            BLOCK_H=block_size(hidden),
             num_warps=warps(hidden),
         )
-        return (grad_h0, grad_c0) if kind == LSTM else (grad_h0,)
+        return (grad_h0, grad_c0) if kind == KIND_LSTM else (grad_h0,)
 
 
 def precision() -> str:
@@ -157,8 +203,18 @@ if triton is not None:
         return tl.dot(d, w, input_precision=PRECISION)
 
     @triton.jit
-    def _hidden_gate(h, weight_ptr, bias_ptr, gate, hidden, cols, col_in, HAS_BIAS: tl.constexpr,
-                     BLOCK_H: tl.constexpr, PRECISION: tl.constexpr):
+    def _hidden_gate(
+        h,
+        weight_ptr,
+        bias_ptr,
+        gate,
+        hidden,
+        cols,
+        col_in,
+        HAS_BIAS: tl.constexpr,
+        BLOCK_H: tl.constexpr,
+        PRECISION: tl.constexpr,
+    ):
         out = _times_weight_t(h, weight_ptr, gate, hidden, BLOCK_H, PRECISION)
         if HAS_BIAS:
             out += tl.load(bias_ptr + gate * hidden + cols, mask=col_in, other=0.0)[None, :]
@@ -208,11 +264,28 @@ if triton is not None:
 
     @triton.jit
     def _forward_kernel(
-        projected_ptr, weight_ptr, bias_ptr, sizes_ptr, offsets_ptr, h0_ptr, c0_ptr,
-        output_ptr, previous_ptr, saved_ptr, hn_ptr, cn_ptr,
-        steps, batch, hidden, reverse,
-        CELL: tl.constexpr, SAVED: tl.constexpr, HAS_BIAS: tl.constexpr, PRECISION: tl.constexpr,
-        BLOCK_B: tl.constexpr, BLOCK_H: tl.constexpr,
+        projected_ptr,
+        weight_ptr,
+        bias_ptr,
+        sizes_ptr,
+        offsets_ptr,
+        h0_ptr,
+        c0_ptr,
+        output_ptr,
+        previous_ptr,
+        saved_ptr,
+        hn_ptr,
+        cn_ptr,
+        steps,
+        batch,
+        hidden,
+        reverse,
+        CELL: tl.constexpr,
+        SAVED: tl.constexpr,
+        HAS_BIAS: tl.constexpr,
+        PRECISION: tl.constexpr,
+        BLOCK_B: tl.constexpr,
+        BLOCK_H: tl.constexpr,
     ):
         rows, cols, col_in, state_mask, state_at = _tile(batch, hidden, BLOCK_B, BLOCK_H)
         h, c = _load_state(h0_ptr, c0_ptr, state_at, state_mask, CELL)
@@ -230,10 +303,18 @@ if triton is not None:
             tl.store(previous_ptr + at, h, mask=mask)
             s_at = saved_ptr + packed * (SAVED * hidden) + cols[None, :]
             if CELL == 3:
-                i = _sigmoid(x0 + _hidden_gate(h, weight_ptr, bias_ptr, 0, hidden, cols, col_in, HAS_BIAS, BLOCK_H, PRECISION))
-                f = _sigmoid(x1 + _hidden_gate(h, weight_ptr, bias_ptr, 1, hidden, cols, col_in, HAS_BIAS, BLOCK_H, PRECISION))
-                g = _tanh(x2 + _hidden_gate(h, weight_ptr, bias_ptr, 2, hidden, cols, col_in, HAS_BIAS, BLOCK_H, PRECISION))
-                o = _sigmoid(x3 + _hidden_gate(h, weight_ptr, bias_ptr, 3, hidden, cols, col_in, HAS_BIAS, BLOCK_H, PRECISION))
+                i = _sigmoid(
+                    x0 + _hidden_gate(h, weight_ptr, bias_ptr, 0, hidden, cols, col_in, HAS_BIAS, BLOCK_H, PRECISION)
+                )
+                f = _sigmoid(
+                    x1 + _hidden_gate(h, weight_ptr, bias_ptr, 1, hidden, cols, col_in, HAS_BIAS, BLOCK_H, PRECISION)
+                )
+                g = _tanh(
+                    x2 + _hidden_gate(h, weight_ptr, bias_ptr, 2, hidden, cols, col_in, HAS_BIAS, BLOCK_H, PRECISION)
+                )
+                o = _sigmoid(
+                    x3 + _hidden_gate(h, weight_ptr, bias_ptr, 3, hidden, cols, col_in, HAS_BIAS, BLOCK_H, PRECISION)
+                )
                 tl.store(s_at, i, mask=mask)
                 tl.store(s_at + hidden, f, mask=mask)
                 tl.store(s_at + 2 * hidden, g, mask=mask)
@@ -243,8 +324,12 @@ if triton is not None:
                 h_next = o * _tanh(c_next)
                 c = tl.where(mask, c_next, c)
             elif CELL == 2:
-                r = _sigmoid(x0 + _hidden_gate(h, weight_ptr, bias_ptr, 0, hidden, cols, col_in, HAS_BIAS, BLOCK_H, PRECISION))
-                z = _sigmoid(x1 + _hidden_gate(h, weight_ptr, bias_ptr, 1, hidden, cols, col_in, HAS_BIAS, BLOCK_H, PRECISION))
+                r = _sigmoid(
+                    x0 + _hidden_gate(h, weight_ptr, bias_ptr, 0, hidden, cols, col_in, HAS_BIAS, BLOCK_H, PRECISION)
+                )
+                z = _sigmoid(
+                    x1 + _hidden_gate(h, weight_ptr, bias_ptr, 1, hidden, cols, col_in, HAS_BIAS, BLOCK_H, PRECISION)
+                )
                 hidden_n = _hidden_gate(h, weight_ptr, bias_ptr, 2, hidden, cols, col_in, HAS_BIAS, BLOCK_H, PRECISION)
                 n = _tanh(x2 + r * hidden_n)
                 tl.store(s_at, r, mask=mask)
@@ -264,11 +349,27 @@ if triton is not None:
 
     @triton.jit
     def _backward_kernel(
-        weight_ptr, sizes_ptr, offsets_ptr, saved_ptr, previous_ptr, grad_output_ptr, grad_hn_ptr, grad_cn_ptr,
-        grad_projected_ptr, grad_hidden_ptr, grad_h0_ptr, grad_c0_ptr,
-        steps, batch, hidden, reverse,
-        CELL: tl.constexpr, SAVED: tl.constexpr, PRECISION: tl.constexpr,
-        BLOCK_B: tl.constexpr, BLOCK_H: tl.constexpr,
+        weight_ptr,
+        sizes_ptr,
+        offsets_ptr,
+        saved_ptr,
+        previous_ptr,
+        grad_output_ptr,
+        grad_hn_ptr,
+        grad_cn_ptr,
+        grad_projected_ptr,
+        grad_hidden_ptr,
+        grad_h0_ptr,
+        grad_c0_ptr,
+        steps,
+        batch,
+        hidden,
+        reverse,
+        CELL: tl.constexpr,
+        SAVED: tl.constexpr,
+        PRECISION: tl.constexpr,
+        BLOCK_B: tl.constexpr,
+        BLOCK_H: tl.constexpr,
     ):
         rows, cols, col_in, state_mask, state_at = _tile(batch, hidden, BLOCK_B, BLOCK_H)
         # The gradient reaching each row's running state from later steps (its final state's to begin with).
@@ -284,7 +385,9 @@ if triton is not None:
             k += 1
             next_mask, next_packed = _step_rows(sizes_ptr, offsets_ptr, k, steps, rows, col_in, 1 - reverse)
             n0, n1, n2, n3, n4 = _load_columns(saved_ptr, next_packed, cols, next_mask, hidden, SAVED, SAVED)
-            next_grad_out, next_h_previous, _, _, _ = _load_columns(grad_output_ptr, next_packed, cols, next_mask, hidden, 1, 1)
+            next_grad_out, next_h_previous, _, _, _ = _load_columns(
+                grad_output_ptr, next_packed, cols, next_mask, hidden, 1, 1
+            )
             if CELL == 2:
                 next_h_previous, _, _, _, _ = _load_columns(previous_ptr, next_packed, cols, next_mask, hidden, 1, 1)
             upstream = grad_h + grad_out
@@ -301,10 +404,12 @@ if triton is not None:
                 tl.store(g_at + hidden, d_f, mask=mask)
                 tl.store(g_at + 2 * hidden, d_g, mask=mask)
                 tl.store(g_at + 3 * hidden, d_o, mask=mask)
-                through = (_times_weight(d_i, weight_ptr, 0, hidden, BLOCK_H, PRECISION)
-                           + _times_weight(d_f, weight_ptr, 1, hidden, BLOCK_H, PRECISION)
-                           + _times_weight(d_g, weight_ptr, 2, hidden, BLOCK_H, PRECISION)
-                           + _times_weight(d_o, weight_ptr, 3, hidden, BLOCK_H, PRECISION))
+                through = (
+                    _times_weight(d_i, weight_ptr, 0, hidden, BLOCK_H, PRECISION)
+                    + _times_weight(d_f, weight_ptr, 1, hidden, BLOCK_H, PRECISION)
+                    + _times_weight(d_g, weight_ptr, 2, hidden, BLOCK_H, PRECISION)
+                    + _times_weight(d_o, weight_ptr, 3, hidden, BLOCK_H, PRECISION)
+                )
                 grad_c = tl.where(mask, total_c * f, grad_c)
             elif CELL == 2:
                 r, z, n, hidden_n = s0, s1, s2, s3
@@ -319,10 +424,12 @@ if triton is not None:
                 tl.store(h_at, d_r, mask=mask)
                 tl.store(h_at + hidden, d_z, mask=mask)
                 tl.store(h_at + 2 * hidden, d_hidden_n, mask=mask)
-                through = (_times_weight(d_r, weight_ptr, 0, hidden, BLOCK_H, PRECISION)
-                           + _times_weight(d_z, weight_ptr, 1, hidden, BLOCK_H, PRECISION)
-                           + _times_weight(d_hidden_n, weight_ptr, 2, hidden, BLOCK_H, PRECISION)
-                           + upstream * z)
+                through = (
+                    _times_weight(d_r, weight_ptr, 0, hidden, BLOCK_H, PRECISION)
+                    + _times_weight(d_z, weight_ptr, 1, hidden, BLOCK_H, PRECISION)
+                    + _times_weight(d_hidden_n, weight_ptr, 2, hidden, BLOCK_H, PRECISION)
+                    + upstream * z
+                )
             else:
                 h = s0
                 if CELL == 0:

@@ -6,6 +6,7 @@ exception types, and holds its weights under torch's names (``weight_ih_l0``, ``
 copied. The forward reads the weights by those names, so a torch state_dict loads as is and
 ``weight_norm``, ``parametrize`` or ``torch.func.functional_call`` act by name.
 """
+
 import inspect
 import math
 import numbers
@@ -22,9 +23,13 @@ Hidden = torch.Tensor | tuple[torch.Tensor, ...]
 # Torch's name of each weight a cell runs with, in ``RecurrentCell.weights()`` order.
 WEIGHT_SLOTS = ("weight_ih", "bias_ih", "weight_hh", "bias_hh", "weight_hr")
 # Where each slot's Parameter lives in a cell.
-SLOT_HOMES = {"weight_ih": ("input_proj", "weight"), "bias_ih": ("input_proj", "bias"),
-              "weight_hh": ("hidden_proj", "weight"), "bias_hh": ("hidden_proj", "bias"),
-              "weight_hr": ("output_proj", "weight")}
+SLOT_HOMES = {
+    "weight_ih": ("input_proj", "weight"),
+    "bias_ih": ("input_proj", "bias"),
+    "weight_hh": ("hidden_proj", "weight"),
+    "bias_hh": ("hidden_proj", "bias"),
+    "weight_hr": ("output_proj", "weight"),
+}
 # Torch's order of registration, which reset_parameters follows: the same seed gives torch's weights.
 TORCH_ORDER = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")
 
@@ -32,10 +37,15 @@ TORCH_ORDER = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")
 def check_arguments(input_size, hidden_size, num_layers, bias, batch_first, dropout, proj_size) -> None:
     """torch.nn.RNNBase's checks, messages and exception types."""
     if not isinstance(dropout, numbers.Number) or not 0 <= dropout <= 1 or isinstance(dropout, bool):
-        raise ValueError("dropout should be a number in range [0, 1] representing the probability of an element being zeroed")
+        raise ValueError(
+            "dropout should be a number in range [0, 1] representing the probability of an element being zeroed"
+        )
     if dropout > 0 and num_layers == 1:
-        warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects "
-                      f"num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}", stacklevel=4)
+        warnings.warn(
+            "dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects "
+            f"num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
+            stacklevel=4,
+        )
     for name, value in (("bias", bias), ("batch_first", batch_first)):
         if not isinstance(value, bool):
             raise TypeError(f"{name} should be of type bool, got: {type(value).__name__}")
@@ -59,8 +69,20 @@ class Recurrent(nn.Module):
     torch_class: type[nn.RNNBase]
     cell_class: type[RecurrentCell]
 
-    def __init__(self, input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype,
-                 proj_size=0, **cell_options):
+    def __init__(
+        self,
+        input_size,
+        hidden_size,
+        num_layers,
+        bias,
+        batch_first,
+        dropout,
+        bidirectional,
+        device,
+        dtype,
+        proj_size=0,
+        **cell_options,
+    ):
         super().__init__()
         check_arguments(input_size, hidden_size, num_layers, bias, batch_first, dropout, proj_size)
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
@@ -73,8 +95,11 @@ class Recurrent(nn.Module):
         self.stack = Stacked(
             [
                 [
-                    direction(self.cell_class(self.level_input_size(level), hidden_size, bias, **cell_options,
-                                              device="meta", dtype=dtype))
+                    direction(
+                        self.cell_class(
+                            self.level_input_size(level), hidden_size, bias, **cell_options, device="meta", dtype=dtype
+                        )
+                    )
                     for direction in directions
                 ]
                 for level in range(num_layers)
@@ -188,8 +213,10 @@ class Recurrent(nn.Module):
 
     def check_input(self, data: torch.Tensor, weight: torch.Tensor) -> None:
         if data.dtype != weight.dtype and not torch.is_autocast_enabled(data.device.type):
-            raise ValueError(f"RNN input dtype ({data.dtype}) does not match weight dtype ({weight.dtype}). "
-                             f"Convert input: input.to({weight.dtype}), or convert model: model.to({data.dtype})")
+            raise ValueError(
+                f"RNN input dtype ({data.dtype}) does not match weight dtype ({weight.dtype}). "
+                f"Convert input: input.to({weight.dtype}), or convert model: model.to({data.dtype})"
+            )
         if data.shape[-1] != self.input_size:
             raise RuntimeError(
                 f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got {data.shape[-1]}"
@@ -268,11 +295,34 @@ class RNN(Recurrent):
     torch_class = nn.RNN
     cell_class = RNNCell
 
-    def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False, device=None, dtype=None, *, proj_size=0):
+    def __init__(
+        self,
+        input_size,
+        hidden_size,
+        num_layers=1,
+        nonlinearity="tanh",
+        bias=True,
+        batch_first=False,
+        dropout=0.0,
+        bidirectional=False,
+        device=None,
+        dtype=None,
+        *,
+        proj_size=0,
+    ):
         refuse_projection(proj_size)
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype,
-                         nonlinearity=nonlinearity)
+        super().__init__(
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            device,
+            dtype,
+            nonlinearity=nonlinearity,
+        )
         self.nonlinearity = nonlinearity
 
 
@@ -280,8 +330,20 @@ class GRU(Recurrent):
     torch_class = nn.GRU
     cell_class = GRUCell
 
-    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-                 bidirectional=False, device=None, dtype=None, *, proj_size=0):
+    def __init__(
+        self,
+        input_size,
+        hidden_size,
+        num_layers=1,
+        bias=True,
+        batch_first=False,
+        dropout=0.0,
+        bidirectional=False,
+        device=None,
+        dtype=None,
+        *,
+        proj_size=0,
+    ):
         refuse_projection(proj_size)
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype)
 
@@ -290,27 +352,33 @@ class LSTM(Recurrent):
     torch_class = nn.LSTM
     cell_class = LSTMCell
 
-    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-                 bidirectional=False, proj_size=0, device=None, dtype=None):
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype,
-                         proj_size)
+    def __init__(
+        self,
+        input_size,
+        hidden_size,
+        num_layers=1,
+        bias=True,
+        batch_first=False,
+        dropout=0.0,
+        bidirectional=False,
+        proj_size=0,
+        device=None,
+        dtype=None,
+    ):
+        super().__init__(
+            input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, device, dtype, proj_size
+        )
 
     def pack_hidden(self, h_n: State) -> Hidden:
         return h_n
 
 
-# The networks the pipelines train, by model name: class and whether it reads both directions.
-NETWORKS: dict[str, tuple[type[Recurrent], bool]] = {
-    "rnn": (RNN, False),
-    "gru": (GRU, False),
-    "lstm": (LSTM, False),
-    "bilstm": (LSTM, True),
-}
-
-
 def network(name: str, input_size: int, hidden_size: int, num_layers: int, dropout: float) -> Recurrent:
-    """The named network over batch-first input, with dropout between layers when there are several."""
-    cls, bidirectional = NETWORKS[name]
+    """The named network over batch-first input, with dropout between layers when there are several: "rnn",
+    "gru" or "lstm", reading both directions with "bi" before the name (the names a model section may give
+    are rnnlab.config.NETWORKS)."""
+    bidirectional = name.startswith("bi")
+    cls = {"rnn": RNN, "gru": GRU, "lstm": LSTM}[name.removeprefix("bi")]
     return cls(
         input_size,
         hidden_size,
