@@ -5,6 +5,7 @@
 Prints one Markdown table: median milliseconds after warm-up, and ours/torch. ``--tf32`` sets
 ``torch.backends.cudnn.allow_tf32``, which both cuDNN and our fused kernels follow (on: PyTorch's default).
 """
+
 import argparse
 import statistics
 import time

@@ -7,14 +7,16 @@ run (and on CUDA turns on PyTorch's deterministic kernels), the model trains ``s
 weights of two such runs are compared. A third run with the deterministic kernels off gives their cost.
 Prints one Markdown table.
 """
+
 import argparse
 import time
 
 import torch
-
 from cells import describe
-from rnnlab.training import optimizer_for, seed_everything, train_step
 from train_step import NETWORKS, TASKS, Task
+
+from rnnlab.training.loop import seed_everything, train_step
+from rnnlab.training.optimizer import optimizer_for
 
 
 def run_epoch(task: Task, cell: str, device: torch.device, steps: int, deterministic: bool):
@@ -52,8 +54,11 @@ def main() -> None:
             _, default_seconds = run_epoch(task, cell, device, args.steps, deterministic=False)
             equal = all(torch.equal(a, b) for a, b in zip(first, second))
             largest = max((a - b).abs().max().item() for a, b in zip(first, second))
-            print(f"| {name} | {cell} | {'yes' if equal else 'NO'} | {largest:.3g} | {seconds:.3f} | {default_seconds:.3f} |",
-                  flush=True)
+            print(
+                f"| {name} | {cell} | {'yes' if equal else 'NO'} | {largest:.3g} | {seconds:.3f} "
+                f"| {default_seconds:.3f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ then on the same reviews with one replaced by ``chars`` random Chinese character
 dictionary words: jieba's worst case, whose time grows faster than the length), cut to
 ``segment.max_chars`` as the stages cut it; ``--uncut`` also times it whole. Prints one Markdown table.
 """
+
 import argparse
 import random
 import time
@@ -37,10 +38,14 @@ def main() -> None:
     characters = random.Random(0)
     long.loc[0, "review"] = "".join(chr(characters.randrange(0x4E00, 0x9FA6)) for _ in range(arguments.chars))
     seconds(reviews, bound)  # loads jieba's dictionary
-    rows = [("401 sample reviews", bound, seconds(reviews, bound)),
-            (f"the same, one of {arguments.chars:,} characters", bound, seconds(long, bound))]
+    rows = [
+        ("401 sample reviews", bound, seconds(reviews, bound)),
+        (f"the same, one of {arguments.chars:,} characters", bound, seconds(long, bound)),
+    ]
     if arguments.uncut:
-        rows.append((f"the same, one of {arguments.chars:,} characters", arguments.chars, seconds(long, arguments.chars)))
+        rows.append(
+            (f"the same, one of {arguments.chars:,} characters", arguments.chars, seconds(long, arguments.chars))
+        )
     print("| reviews | max_chars | seconds |\n|---|---:|---:|")
     for name, cut, taken in rows:
         print(f"| {name} | {cut:,} | {taken:.2f} |")

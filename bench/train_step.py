@@ -2,30 +2,32 @@
 
     python bench/train_step.py [--repeats 20] [--device cpu|cuda] [--tf32 on|off]
 
-A step is what ``training.fit`` runs per batch: forward, loss, backward, gradient clipping, fused AdamW.
+A step is what ``training.loop.fit`` runs per batch: forward, loss, backward, gradient clipping, fused AdamW.
 Models and training settings are params.yaml's. text: the review classifier with one member (68,496-word
 and 5,000-character embeddings), batches of random reviews with lengths drawn from 8..128. forecast: the
 Forecaster of the 2024 setup, batches of random windows. For torch,
 the same model with its recurrent network replaced by ``torch.nn``'s carrying the same weights.
 Prints one Markdown table: median milliseconds after warm-up, and ours/torch.
 """
+
 import copy
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
+from cells import describe, median_ms, timing_arguments
 from torch import nn
 from torch.nn import functional as F
 
-from cells import describe, median_ms, timing_arguments
 from rnnlab import config
 from rnnlab.forecast import config as forecast_config
-from rnnlab.text import config as text_config
 from rnnlab.forecast.model import Forecaster
 from rnnlab.nn import Recurrent
+from rnnlab.text import config as text_config
 from rnnlab.text.model import TextClassifier
-from rnnlab.training import optimizer_for, train_step
+from rnnlab.training.loop import train_step
+from rnnlab.training.optimizer import optimizer_for
 
 
 class TorchNetwork(nn.Module):
@@ -35,8 +37,14 @@ class TorchNetwork(nn.Module):
         super().__init__()
         options = {"nonlinearity": ours.nonlinearity} if hasattr(ours, "nonlinearity") else {}
         self.network = ours.torch_class(
-            ours.input_size, ours.hidden_size, num_layers=ours.num_layers, bias=ours.bias,
-            batch_first=ours.batch_first, dropout=ours.dropout, bidirectional=ours.bidirectional, **options,
+            ours.input_size,
+            ours.hidden_size,
+            num_layers=ours.num_layers,
+            bias=ours.bias,
+            batch_first=ours.batch_first,
+            dropout=ours.dropout,
+            bidirectional=ours.bidirectional,
+            **options,
         ).to(next(ours.parameters()).device)
         self.network.load_state_dict(ours.state_dict())
         self.num_directions = ours.num_directions
@@ -58,8 +66,11 @@ def on_torch_cells(model: nn.Module) -> nn.Module:
 PARAMS = config.load_params()
 # The sizes of the review data (tensorize's vocabulary and characters, the ten classes).
 TEXT_DIMENSIONS = {
-    "vocab_size": 68_496, "embedding_dim": PARAMS["word2vec"]["vector_size"], "classes": 10,
-    "character_vocab_size": 5_000, "chars_per_word": text_config.chars_per_word(PARAMS),
+    "vocab_size": 68_496,
+    "embedding_dim": PARAMS["word2vec"]["vector_size"],
+    "classes": 10,
+    "character_vocab_size": 5_000,
+    "chars_per_word": text_config.chars_per_word(PARAMS),
 }
 FORECAST_SETUP = forecast_config.load_setup(PARAMS, "mpi_roof_2024")
 NETWORKS = config.model_names(PARAMS, "train")
@@ -119,7 +130,10 @@ def time_training(model, batch, loss, train_config: config.TrainConfig, device, 
 
 def main() -> None:
     args, device = timing_arguments(__doc__, repeats=20)
-    print(f"{describe(device)}; recurrent TF32 {args.tf32}; training step, median of {args.repeats} after 3 warm-up runs\n")
+    print(
+        f"{describe(device)}; recurrent TF32 {args.tf32}; training step, "
+        f"median of {args.repeats} after 3 warm-up runs\n"
+    )
     print("| task | cell | ours ms | torch.nn ms | ours/torch |")
     print("|---|---|---:|---:|---:|")
     for name, task in TASKS.items():

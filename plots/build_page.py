@@ -6,6 +6,7 @@ vega-embed inlined from plots/node_modules (`npm ci` in plots/), so that the pag
 DVC's own template loads these libraries from a CDN through its ``{scripts}`` placeholder; this one has
 no such placeholder, only ``{plot_divs}``, and each library's license above its code.
 """
+
 import json
 import sys
 from pathlib import Path

@@ -5,6 +5,7 @@ offline copy in $DATA_MIRROR and no network: rnnlab.fetch.DataUnreachable) leave
 of it; `dvc repro` runs all the others. Any other failure (a checksum that does not match, a failing stage)
 fails the run with DVC's own message and exit status.
 """
+
 import subprocess
 import sys
 
@@ -25,7 +26,7 @@ def run_fetch(stage: str) -> str | None:
     if result.returncode == 0:
         sys.stdout.write(result.stdout)
         return None
-    reasons = [line[len(UNREACHABLE):] for line in result.stderr.splitlines() if line.startswith(UNREACHABLE)]
+    reasons = [line[len(UNREACHABLE) :] for line in result.stderr.splitlines() if line.startswith(UNREACHABLE)]
     if not reasons:
         sys.stdout.write(result.stdout)
         sys.stderr.write(result.stderr)
@@ -46,7 +47,9 @@ def described(stages: list[str], setups: list[str]) -> str:
         else:
             group = name
         groups.setdefault(group, []).append(name)
-    return " and ".join(f"{group} ({len(names)} stages)" if len(names) > 1 else group for group, names in groups.items())
+    return " and ".join(
+        f"{group} ({len(names)} stages)" if len(names) > 1 else group for group, names in groups.items()
+    )
 
 
 def main() -> None:
@@ -59,8 +62,10 @@ def main() -> None:
         if reason is not None:
             downstream = nx.ancestors(graph, root) | {root}
             left_out |= downstream
-            notes.append(f"make repro: left out {described(sorted(s.addressing for s in downstream - {root}), setups)}: "
-                         f"{root.addressing} cannot reach its data: {reason}")
+            notes.append(
+                f"make repro: left out {described(sorted(s.addressing for s in downstream - {root}), setups)}: "
+                f"{root.addressing} cannot reach its data: {reason}"
+            )
     targets = sorted(stage.addressing for stage in graph if stage not in left_out)
     status = subprocess.run(["dvc", "repro", *targets]).returncode
     if status:

@@ -1,7 +1,7 @@
 """The text models' spread over seeds, from DVC experiments that changed one model's seed.
 
     for model in rnn gru lstm bilstm; do for seed in 1 2; do
-        dvc exp run --queue -S train.$model.seed=$seed evaluate@$model
+        dvc exp run --queue -S train_text.$model.seed=$seed evaluate_text@$model
     done; done
     dvc queue start --jobs 1        # then wait until `dvc queue status` shows them all done
     python scripts/seed_spread.py metrics/text_seeds.json [BASELINE ...]
@@ -12,12 +12,15 @@ experiment's, with their mean and sample standard deviation. Only experiments ru
 params differ from that baseline's in one model's seed count. Experiments from several baselines count
 together only where the baselines' dvc.lock records the same text chain (same code, data and params).
 """
+
 import json
 import statistics
 import subprocess
 import sys
 
 import yaml
+
+from rnnlab.text.config import MODELS
 
 
 def git(*arguments: str) -> str:
@@ -35,20 +38,17 @@ def experiments_of(baseline: str) -> list[str]:
 
 
 def seed_changed(head_params: dict, params: dict) -> tuple[str, int] | None:
-    """(model, seed) when ``params`` differ from ``head_params`` only in ``train.<model>.seed``."""
-    changed = [
-        name for name, section in params["train"].items()
-        if section != head_params["train"].get(name)
-    ]
-    if len(changed) != 1 or {k: v for k, v in params.items() if k != "train"} != {
-        k: v for k, v in head_params.items() if k != "train"
+    """(model, seed) when ``params`` differ from ``head_params`` only in ``train_text.<model>.seed``."""
+    changed = [name for name, section in params[MODELS].items() if section != head_params[MODELS].get(name)]
+    if len(changed) != 1 or {k: v for k, v in params.items() if k != MODELS} != {
+        k: v for k, v in head_params.items() if k != MODELS
     }:
         return None
     name = changed[0]
-    rest = {k: v for k, v in params["train"][name].items() if k != "seed"}
-    if rest != {k: v for k, v in head_params["train"][name].items() if k != "seed"}:
+    rest = {k: v for k, v in params[MODELS][name].items() if k != "seed"}
+    if rest != {k: v for k, v in head_params[MODELS][name].items() if k != "seed"}:
         return None
-    return name, params["train"][name]["seed"]
+    return name, params[MODELS][name]["seed"]
 
 
 def spread(by_seed: dict[int, float]) -> dict:
@@ -61,7 +61,7 @@ def spread(by_seed: dict[int, float]) -> dict:
 
 
 # The text chain's stages, whose records in dvc.lock must agree between baselines.
-TEXT_STAGES = ("segment", "word2vec", "split", "tensorize", "train@", "evaluate@")
+TEXT_STAGES = ("segment", "word2vec", "split", "tensorize", "train_text@", "evaluate_text@")
 
 
 def text_chain(revision: str) -> dict:
@@ -75,8 +75,12 @@ def main(out: str, *baselines: str) -> None:
     for other in commits[1:]:
         differing = sorted(name for name, stage in text_chain(other).items() if text_chain(head).get(name) != stage)
         if differing:
-            sys.exit(f"seed_spread: {other} ran another text chain than {head}: {', '.join(differing)} differ in dvc.lock")
-    runs = {name: {section["seed"]: at(head, f"metrics/text/{name}.json")} for name, section in head_params["train"].items()}
+            sys.exit(
+                f"seed_spread: {other} ran another text chain than {head}: {', '.join(differing)} differ in dvc.lock"
+            )
+    runs = {
+        name: {section["seed"]: at(head, f"metrics/text/{name}.json")} for name, section in head_params[MODELS].items()
+    }
     for baseline in commits:
         baseline_params = at(baseline, "params.yaml")
         for commit in experiments_of(baseline):
@@ -87,8 +91,8 @@ def main(out: str, *baselines: str) -> None:
     result = {}
     for name, by_seed in runs.items():
         result[name] = {
-            "members": by_seed[head_params["train"][name]["seed"]]["members"],
-            "committed_seed": head_params["train"][name]["seed"],
+            "members": by_seed[head_params[MODELS][name]["seed"]]["members"],
+            "committed_seed": head_params[MODELS][name]["seed"],
             "ensemble_macro_f1": spread({seed: m["macro_f1"] for seed, m in by_seed.items()}),
             "single_network_macro_f1": spread({seed: m["single_network"]["macro_f1"] for seed, m in by_seed.items()}),
         }
@@ -96,8 +100,10 @@ def main(out: str, *baselines: str) -> None:
         stream.write(json.dumps(result, indent=2) + "\n")
     for name, row in result.items():
         ensemble, single = row["ensemble_macro_f1"], row["single_network_macro_f1"]
-        print(f"{name}: seeds {list(ensemble['by_seed'])}, ensemble {ensemble['mean']:.4f} ± {ensemble['std']}, "
-              f"single network {single['mean']:.4f} ± {single['std']}")
+        print(
+            f"{name}: seeds {list(ensemble['by_seed'])}, ensemble {ensemble['mean']:.4f} ± {ensemble['std']}, "
+            f"single network {single['mean']:.4f} ± {single['std']}"
+        )
 
 
 if __name__ == "__main__":

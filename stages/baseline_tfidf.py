@@ -1,16 +1,17 @@
 """baseline_tfidf: TF-IDF over the same tokens + a linear SVM on the same split -> metrics JSON, confusion and
 per-class CSVs, timing JSON."""
+
 import time
 from pathlib import Path
 
 import pandas as pd
 
 from rnnlab.config import load_params
-from rnnlab.text.config import categories
 from rnnlab.io import write_json
+from rnnlab.stage import run_stage
 from rnnlab.text.baseline import fit_tfidf_svm
+from rnnlab.text.config import categories
 from rnnlab.text.report import write_report
-from rnnlab.errors import run_stage
 
 
 def main(split_dir, metrics, confusion, per_class, timing) -> None:

@@ -1,15 +1,16 @@
 """baselines_forecast@<setup>: the simple forecasts on the test windows -> baselines JSON, and each one's MAE by
 horizon hour as CSV in a folder. The naive ones fit nothing but the blend's decay; the linear one (the
 forecasters' base alone) is a least-squares fit. Both are fitted on the training windows."""
+
 from pathlib import Path
 
-from rnnlab.forecast.evaluate import (
-    STEPS_PER_HOUR, blend, errors, fit_blend_decay, fit_linear, hold_last, repeat_last_day, weighted, write_horizon,
-)
+from rnnlab.forecast.base import blend, fit_blend_decay, fit_linear, hold_last, repeat_last_day, weighted
+from rnnlab.forecast.config import STEPS_PER_HOUR
+from rnnlab.forecast.evaluate import errors, write_horizon
 from rnnlab.forecast.jena import TARGET
 from rnnlab.forecast.windows import windows_in_degc
 from rnnlab.io import write_json
-from rnnlab.errors import run_stage
+from rnnlab.stage import run_stage
 
 
 def main(windows, metrics, horizon) -> None:

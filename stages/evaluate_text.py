@@ -1,17 +1,17 @@
-"""evaluate@<model>: test-split scores of the ensemble and of its first network alone -> metrics JSON,
+"""evaluate_text@<model>: test-split scores of the ensemble and of its first network alone -> metrics JSON,
 confusion and per-class CSVs."""
+
 from pathlib import Path
 
 from rnnlab.io import read_json, read_tensors
-from rnnlab.text.classify import predict_logits
+from rnnlab.stage import run_stage
+from rnnlab.text.model import TextClassifier, predict_logits
 from rnnlab.text.report import scores, write_report
-from rnnlab.text.model import TextClassifier
-from rnnlab.training import load_model
-from rnnlab.errors import run_stage
+from rnnlab.training.checkpoint import load_model
 
 
 def main(name, checkpoint, tensors, metrics, confusion, per_class) -> None:
-    model = load_model(checkpoint, TextClassifier)
+    model = load_model(checkpoint, TextClassifier, cell=name)
     test = read_tensors(tensors, "test")
     names = read_json(Path(tensors) / "labels.json")
     member_logits = [predict_logits(member, test["ids"], test["lengths"]) for member in model.members]

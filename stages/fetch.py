@@ -1,7 +1,7 @@
 """fetch@<dataset>: one of rnnlab.fetch.DATASETS, from $DATA_MIRROR or its public URL, sha256-verified -> argv[2]."""
 
 from rnnlab.fetch import DATASETS, fetch
-from rnnlab.errors import run_stage
+from rnnlab.stage import run_stage
 
 
 def main(name, destination) -> None:

@@ -1,8 +1,8 @@
 """figure_text: test F1 per class of every review model and TF-IDF -> PNG."""
 
 from rnnlab.config import load_params
+from rnnlab.stage import run_stage
 from rnnlab.summary import per_class_figure, text_results
-from rnnlab.errors import run_stage
 
 
 def main(text_dir, out) -> None:

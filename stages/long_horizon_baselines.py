@@ -1,11 +1,12 @@
 """long_horizon_baselines@<horizon>: the last value held and the least-squares linear forecast (fitted on the
 training windows), scored on every test window -> metrics JSON, and each one's MSE by step ahead (CSV)."""
-from rnnlab.errors import run_stage
+
 from rnnlab.config import load_params
 from rnnlab.io import read_tensors
 from rnnlab.long_horizon.baselines import Linear, repeat_last
 from rnnlab.long_horizon.config import input_steps
 from rnnlab.long_horizon.report import write_scores
+from rnnlab.stage import run_stage
 
 
 def main(horizon, series, metrics, by_step) -> None:

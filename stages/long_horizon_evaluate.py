@@ -1,18 +1,20 @@
 """long_horizon_evaluate@<horizon>-<model>: the trained forecaster on every test window -> metrics JSON, and
 its MSE by step ahead (CSV)."""
-from rnnlab.errors import run_stage
+
 from rnnlab.io import read_tensors
 from rnnlab.long_horizon.model import SegmentForecaster
 from rnnlab.long_horizon.report import write_scores
 from rnnlab.long_horizon.score import model_forecast
-from rnnlab.training import load_model
+from rnnlab.stage import run_stage
+from rnnlab.training.checkpoint import load_model
 
 
 def main(name, checkpoint, series, metrics, by_step) -> None:
     model = load_model(checkpoint, SegmentForecaster)
     test = read_tensors(series, "test")["values"]
-    write_scores({name: model_forecast(model)}, series, test, model.config.input_steps, model.config.horizon,
-                 metrics, by_step)
+    write_scores(
+        {name: model_forecast(model)}, series, test, model.config.input_steps, model.config.horizon, metrics, by_step
+    )
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 """long_horizon_table: every forecast's test MSE (MAE) by horizon beside the published numbers -> Markdown."""
+
 from pathlib import Path
 
 from rnnlab.config import load_params
-from rnnlab.errors import run_stage
 from rnnlab.io import atomic_path, read_json
 from rnnlab.long_horizon.config import horizons, input_steps, model_names
 from rnnlab.long_horizon.report import table
+from rnnlab.stage import run_stage
 
 
 def main(metrics, output) -> None:
@@ -13,8 +14,10 @@ def main(metrics, output) -> None:
     results = {}
     for horizon in horizons(all_params):
         folder = Path(metrics) / str(horizon)
-        results[horizon] = {**read_json(folder / "baselines.json"),
-                            **{name: read_json(folder / f"{name}.json") for name in model_names(all_params)}}
+        results[horizon] = {
+            **read_json(folder / "baselines.json"),
+            **{name: read_json(folder / f"{name}.json") for name in model_names(all_params)},
+        }
     with atomic_path(output) as temporary:
         temporary.write_text(table(results, input_steps(all_params), horizons(all_params)), encoding="utf-8")
 

@@ -3,19 +3,20 @@ steps ahead on the benchmark's rows -> checkpoint, dvclive log folder, the best 
 JSON."""
 
 from rnnlab.config import load_params
-from rnnlab.errors import run_stage
 from rnnlab.io import read_json
 from rnnlab.long_horizon.config import forecaster
 from rnnlab.long_horizon.train import train_segment_forecaster
-from rnnlab.training import run_as_processes, write_result
+from rnnlab.stage import run_stage
+from rnnlab.training.progress import TrainingOutputs
+from rnnlab.training.ranks import run_as_processes
 
 
 def main(horizon, name, series, checkpoint, live, summary, timing) -> None:
     channels = len(read_json(f"{series}/scaler.json")["channels"])
     model_config, objective, train_config = forecaster(load_params(), name, channels, int(horizon))
     run_as_processes(train_config.processes)
-    result = train_segment_forecaster(model_config, objective, train_config, series, checkpoint, live)
-    write_result(result, summary, timing, "validation MSE")
+    outputs = TrainingOutputs.at(checkpoint, live, summary, timing)
+    train_segment_forecaster(model_config, objective, train_config, series, outputs)
 
 
 if __name__ == "__main__":

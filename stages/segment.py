@@ -1,12 +1,13 @@
 """segment: jieba tokens for every review of the reviews CSV -> a parquet file."""
+
 import logging
 
 from rnnlab import params
 from rnnlab.config import load_params
-from rnnlab.text.config import categories, max_chars
 from rnnlab.io import atomic_path
+from rnnlab.stage import run_stage
+from rnnlab.text.config import categories, max_chars
 from rnnlab.text.corpus import read_reviews, segment
-from rnnlab.errors import run_stage
 
 
 def main(reviews, segmented) -> None:

@@ -1,11 +1,12 @@
 """split: the lab's split by 1-based row number -> {train,val,test}.parquet in a folder."""
+
 from pathlib import Path
 
 import pandas as pd
 
 from rnnlab.io import atomic_path
+from rnnlab.stage import run_stage
 from rnnlab.text.corpus import split
-from rnnlab.errors import run_stage
 
 
 def main(segmented, out) -> None:

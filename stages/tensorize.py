@@ -1,16 +1,16 @@
 """tensorize: padded token ids, lengths, labels, the embedding matrix and each word's characters -> a folder."""
+
 from pathlib import Path
 
 import pandas as pd
 import torch
-from safetensors.torch import save_file
 
 from rnnlab.config import load_params
+from rnnlab.io import write_json, write_tensors
+from rnnlab.stage import run_stage
 from rnnlab.text.config import categories, chars_per_word
 from rnnlab.text.config import max_len as tensorize_max_len
-from rnnlab.io import atomic_path, write_json
 from rnnlab.text.vectors import Vocabulary, character_table, embedding_matrix, encode, load_vectors
-from rnnlab.errors import run_stage
 
 
 def main(vectors_path, split_dir, out) -> None:
@@ -24,13 +24,14 @@ def main(vectors_path, split_dir, out) -> None:
         part = pd.read_parquet(Path(split_dir) / f"{name}.parquet")
         ids, lengths = encode(part["tokens"].tolist(), vocabulary, max_len)
         labels = torch.tensor(part["cat"].map(names.index).to_numpy())
-        with atomic_path(out / f"{name}.safetensors") as temporary:
-            save_file({"ids": ids, "lengths": lengths, "labels": labels}, str(temporary))
-    with atomic_path(out / "embeddings.safetensors") as temporary:
-        save_file({
+        write_tensors(out / f"{name}.safetensors", {"ids": ids, "lengths": lengths, "labels": labels})
+    write_tensors(
+        out / "embeddings.safetensors",
+        {
             "embeddings": embedding_matrix(vectors, vocabulary),
             "word_characters": character_table(vocabulary, chars_per_word(all_params)),
-        }, str(temporary))
+        },
+    )
     write_json(out / "labels.json", names)
     write_json(out / "vocab.json", vocabulary.tokens)
     print(f"vocabulary {len(vocabulary)}, max_len {max_len}")

@@ -5,16 +5,16 @@ from rnnlab.config import load_params
 from rnnlab.forecast.config import forecast_training, load_setup
 from rnnlab.forecast.jena import TARGET
 from rnnlab.forecast.train import train_forecaster
-from rnnlab.training import run_as_processes, write_result
-from rnnlab.errors import run_stage
+from rnnlab.stage import run_stage
+from rnnlab.training.progress import TrainingOutputs
+from rnnlab.training.ranks import run_as_processes
 
 
 def main(setup_name, name, windows, checkpoint, live, summary, timing) -> None:
     all_params = load_params()
     model_config, train_config = forecast_training(all_params, name, load_setup(all_params, setup_name))
     run_as_processes(train_config.processes)
-    result = train_forecaster(model_config, train_config, windows, TARGET, checkpoint, live)
-    write_result(result, summary, timing, "validation MSE")
+    train_forecaster(model_config, train_config, windows, TARGET, TrainingOutputs.at(checkpoint, live, summary, timing))
 
 
 if __name__ == "__main__":

@@ -3,10 +3,10 @@
 import pandas as pd
 
 from rnnlab.config import load_params
-from rnnlab.text.config import word2vec
 from rnnlab.io import atomic_path
+from rnnlab.stage import run_stage
+from rnnlab.text.config import word2vec
 from rnnlab.text.vectors import save_vectors, train_word2vec
-from rnnlab.errors import run_stage
 
 
 def main(segmented, out) -> None:

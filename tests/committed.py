@@ -1,13 +1,17 @@
 """Configs holding the committed params.yaml's values, changed where a test says: tests build the models that
 the pipeline builds, and params.yaml stays the one place that says what a setting is."""
-import dataclasses
-from pathlib import Path
 
-from rnnlab import config, params
+import dataclasses
+
+from pipeline_project import ROOT
+from rnnlab import params
 from rnnlab.forecast import config as forecast_settings
 from rnnlab.text import config as text_settings
 
-PARAMS = params.load(Path(__file__).resolve().parents[1] / "params.yaml")
+PARAMS = params.load(ROOT / "params.yaml")
+# The models of each chain, as params.yaml lists them (a section each): tests never write the list out.
+TEXT_MODELS = list(PARAMS["train_text"])
+FORECASTERS = list(PARAMS["train_forecast"])
 # A classifier's data sizes have no committed value; these are the smallest that build one.
 WORDS_ONLY = {"character_vocab_size": 1, "chars_per_word": 0}
 
@@ -18,7 +22,9 @@ def _committed(cls, section: str) -> dict:
 
 
 def classifier_config(**given) -> text_settings.ClassifierConfig:
-    return text_settings.ClassifierConfig(**{**WORDS_ONLY, **_committed(text_settings.ClassifierConfig, "text_model"), **given})
+    return text_settings.ClassifierConfig(
+        **{**WORDS_ONLY, **_committed(text_settings.ClassifierConfig, "text_model"), **given}
+    )
 
 
 def forecast_config(**given) -> forecast_settings.ForecastConfig:
@@ -27,4 +33,3 @@ def forecast_config(**given) -> forecast_settings.ForecastConfig:
 
 def word2vec_config(**given) -> text_settings.Word2VecConfig:
     return text_settings.Word2VecConfig(**{**PARAMS["word2vec"], **given})
-

@@ -1,18 +1,19 @@
 """params.yaml is checked whole before a stage works; every error names the key."""
+
 import copy
-from pathlib import Path
 
 import pytest
 import yaml
 
-from rnnlab import config
+from pipeline_project import ROOT
+from rnnlab import config, settings
 from rnnlab.params import ParamsError
 
-COMMITTED = yaml.safe_load((Path(__file__).resolve().parents[1] / "params.yaml").read_text(encoding="utf-8"))
+COMMITTED = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
 
 
 def test_committed_params_are_valid():
-    config.check(COMMITTED)
+    settings.check(COMMITTED)
 
 
 def with_change(path: str, value):
@@ -28,21 +29,29 @@ def with_change(path: str, value):
 @pytest.mark.parametrize(
     "key,value,message",
     [
-        ("train.transformer", {"hidden": 8}, r"train.transformer is not a model; expected one of"),
+        ("train_text.transformer", {"hidden": 8}, r"train_text.transformer is not a model; expected one of"),
         ("train_forecast.cnn", {}, r"train_forecast.cnn is not a model"),
-        ("train.lstm.hidden", -5, r"train.lstm.hidden must not be negative"),
-        ("train.gru.hidden", 0, r"train.gru: hidden must be at least 1"),
-        ("train.rnn.epochs", "ten", r"train.rnn.epochs must be int, got 'ten'"),
-        ("train.rnn.pooling", "attention", r"train.rnn: pooling must be one of"),
-        ("train.lstm.dropout", 1.5, r"train.lstm: dropout must be in \[0, 1\)"),
+        ("train_text.lstm.hidden", -5, r"train_text.lstm.hidden must not be negative"),
+        ("train_text.gru.hidden", 0, r"train_text.gru: hidden must be at least 1"),
+        ("train_text.rnn.epochs", "ten", r"train_text.rnn.epochs must be int, got 'ten'"),
+        ("train_text.rnn.pooling", "attention", r"train_text.rnn: pooling must be one of"),
+        ("train_text.lstm.dropout", 1.5, r"train_text.lstm: dropout must be in \[0, 1\)"),
         ("train_forecast.gru.lr", 0, r"train_forecast.gru: lr must be positive"),
         ("word2vec.vector_size", 0, r"word2vec: vector_size must be at least 1"),
         ("tensorize.max_len", 2, r"tensorize.max_len must be an integer of at least 3"),
         ("tensorize.chars_per_word", -1, r"tensorize.chars_per_word must be a non-negative integer"),
         ("segment.workers", 0, r"segment.workers must be a positive integer"),
         ("forecast.mpi_roof_2024.windows.stride", 0, r"forecast.mpi_roof_2024.windows: stride must be at least 1"),
-        ("forecast.mpi_roof_2024.windows.input_steps", 72, r"input_steps must cover the 3 days .* \(432 steps\), got 72"),
-        ("forecast.mpi_roof_2024.periods.val_start", "2024-01-01", r"forecast.mpi_roof_2024.periods: .*train_start < val_start"),
+        (
+            "forecast.mpi_roof_2024.windows.input_steps",
+            72,
+            r"input_steps must cover the 3 days .* \(432 steps\), got 72",
+        ),
+        (
+            "forecast.mpi_roof_2024.periods.val_start",
+            "2024-01-01",
+            r"forecast.mpi_roof_2024.periods: .*train_start < val_start",
+        ),
         ("forecast.mpi_roof_2024.periods.test_end", "not a date", r"forecast.mpi_roof_2024.periods"),
         ("forecast.mpi_roof_2024.features", ["hour", "wind"], r"forecast.mpi_roof_2024.features must include"),
         ("forecast.jena2009_2016.sorce", "x.csv", r"forecast.jena2009_2016.sorce is not a known key"),
@@ -51,20 +60,16 @@ def with_change(path: str, value):
 )
 def test_bad_values_name_their_key(key, value, message):
     with pytest.raises(ParamsError, match=message):
-        config.check(with_change(key, value))
+        settings.check(with_change(key, value))
 
 
-def test_load_params_reports_unreadable_yaml(tmp_path):
-    path = tmp_path / "params.yaml"
-    path.write_text("train: {rnn: [\n")
-    with pytest.raises(ParamsError, match="params.yaml: cannot read"):
-        config.load_params(path)
+@pytest.mark.parametrize("name", config.NETWORKS)
+def test_every_network_a_model_may_name_is_built(name):
+    from rnnlab.nn import GRU, LSTM, RNN, network
 
-
-def test_config_names_the_networks_the_code_builds():
-    from rnnlab.nn import NETWORKS
-
-    assert set(config.NETWORKS) == set(NETWORKS)
+    built = network(name, input_size=3, hidden_size=4, num_layers=1, dropout=0.0)
+    assert type(built) is {"rnn": RNN, "gru": GRU, "lstm": LSTM}[name.removeprefix("bi")]
+    assert built.bidirectional == name.startswith("bi")
 
 
 def test_checking_every_setting_imports_no_framework():
@@ -72,34 +77,37 @@ def test_checking_every_setting_imports_no_framework():
     import sys
 
     probe = (
-        "import sys; from rnnlab import config; config.check(config.load_params()); "
+        "import sys; from rnnlab import config, settings; settings.check(config.load_params()); "
         "print(sorted({'torch', 'gensim', 'dvclive'} & set(sys.modules)))"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
-                            cwd=Path(__file__).resolve().parents[1])
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
     assert result.stdout.strip() == "[]"
 
 
 def test_a_missing_setting_is_named():
     changed = copy.deepcopy(COMMITTED)
-    del changed["train"]["gru"]["clip_norm"]
-    with pytest.raises(ParamsError, match=r"train.gru is missing clip_norm"):
-        config.check(changed)
+    del changed["train_text"]["gru"]["clip_norm"]
+    with pytest.raises(ParamsError, match=r"train_text.gru is missing clip_norm"):
+        settings.check(changed)
 
 
 def test_an_unknown_key_lists_model_and_training_keys():
-    with pytest.raises(ParamsError, match=r"train.gru.hiden is not a known key; expected one of .*'hidden'.*'lr'"):
-        config.check(with_change("train.gru.hiden", 64))
+    with pytest.raises(ParamsError, match=r"train_text.gru.hiden is not a known key; expected one of .*'hidden'.*'lr'"):
+        settings.check(with_change("train_text.gru.hiden", 64))
 
 
 def test_check_command_names_the_bad_key(tmp_path):
     import subprocess
     import sys
 
-    (tmp_path / "params.yaml").write_text(yaml.safe_dump(with_change("train.gru.lr", 0), allow_unicode=True), encoding="utf-8")
+    (tmp_path / "params.yaml").write_text(
+        yaml.safe_dump(with_change("train_text.gru.lr", 0), allow_unicode=True), encoding="utf-8"
+    )
     (tmp_path / "dvc.yaml").write_text("stages: {}\n", encoding="utf-8")
     (tmp_path / "stages").mkdir()
     # From a folder inside the repository, as a user may stand.
-    result = subprocess.run([sys.executable, "-m", "rnnlab", "check"], cwd=tmp_path / "stages", capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "rnnlab", "check"], cwd=tmp_path / "stages", capture_output=True, text=True
+    )
     assert result.returncode == 1
-    assert result.stderr == "rnnlab check: params.yaml: train.gru: lr must be positive, got 0\n"
+    assert result.stderr == "rnnlab check: params.yaml: train_text.gru: lr must be positive, got 0\n"

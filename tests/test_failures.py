@@ -1,5 +1,6 @@
 """What a user's bad input does to a stage run as dvc.yaml runs it: one line on stderr naming the file and what
 was expected, exit status 1, and nothing written."""
+
 import os
 import shutil
 import subprocess
@@ -9,14 +10,23 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = Path(__file__).parent / "fixtures" / "reviews_sample.csv"
+from pipeline_project import FIXTURES, ROOT
+
+# Each case starts stage scripts in processes of their own: seconds apiece.
+pytestmark = pytest.mark.slow
+
+SAMPLE = FIXTURES / "reviews_sample.csv"
 
 
 def run_stage(folder: Path, script: str, *arguments: str, traceback: bool = False) -> subprocess.CompletedProcess:
     environment = {**os.environ, "RNNLAB_TRACEBACK": "1" if traceback else "0"}
-    return subprocess.run([sys.executable, str(ROOT / "stages" / script), *arguments], cwd=folder,
-                          env=environment, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "stages" / script), *arguments],
+        cwd=folder,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
 
 
 @pytest.fixture
@@ -32,11 +42,17 @@ def assert_one_line(result: subprocess.CompletedProcess, *parts: str) -> None:
         assert part in result.stderr, result.stderr
 
 
-@pytest.mark.parametrize("content, expected", [
-    (b"", "bad.csv: empty file; expected a CSV with the header cat,label,review"),
-    (b"cat,label,review\n", "bad.csv: a header and no reviews"),
-    ("cat,label,review\n书籍,1,好\n酒店,0,差\n".encode("gbk"), "bad.csv: line 2, byte 1 (0xca) is not UTF-8; expected UTF-8"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"", "bad.csv: empty file; expected a CSV with the header cat,label,review"),
+        (b"cat,label,review\n", "bad.csv: a header and no reviews"),
+        (
+            "cat,label,review\n书籍,1,好\n酒店,0,差\n".encode("gbk"),
+            "bad.csv: line 2, byte 1 (0xca) is not UTF-8; expected UTF-8",
+        ),
+    ],
+)
 def test_segment_names_the_bad_reviews_file_and_writes_nothing(folder, content, expected):
     (folder / "bad.csv").write_bytes(content)
     result = run_stage(folder, "segment.py", "bad.csv", "out/segmented.parquet")
@@ -48,16 +64,21 @@ def test_a_bad_param_is_one_line_and_the_traceback_is_there_when_asked(folder):
     params = yaml.safe_load((folder / "params.yaml").read_text(encoding="utf-8"))
     params["segment"]["max_chars"] = 0
     (folder / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
-    assert_one_line(run_stage(folder, "segment.py", str(SAMPLE), "out.parquet"), "segment: params.yaml: segment.max_chars")
+    assert_one_line(
+        run_stage(folder, "segment.py", str(SAMPLE), "out.parquet"), "segment: params.yaml: segment.max_chars"
+    )
     shown = run_stage(folder, "segment.py", str(SAMPLE), "out.parquet", traceback=True)
     assert shown.returncode == 1 and "Traceback (most recent call last)" in shown.stderr
     assert not (folder / "out.parquet").exists()
 
 
-@pytest.mark.parametrize("content, found", [
-    (b"", "(an empty file)"),
-    (b"PK\x03\x04 a zip cut short", "not a readable checkpoint"),
-])
+@pytest.mark.parametrize(
+    "content, found",
+    [
+        (b"", "(an empty file)"),
+        (b"PK\x03\x04 a zip cut short", "not a readable checkpoint"),
+    ],
+)
 def test_evaluate_names_an_unreadable_checkpoint_and_how_to_restore_it(folder, content, found):
     (folder / "gru.pt").write_bytes(content)
     result = run_stage(folder, "evaluate_text.py", "gru", "gru.pt", "tensors", "m.json", "c.csv", "p.csv")

@@ -1,11 +1,11 @@
 import hashlib
 import os
 import zipfile
-from pathlib import Path
 
 import pytest
 
-from rnnlab.fetch import DATASETS, DataUnreachable, Dataset, FetchError, fetch
+from pipeline_project import ROOT
+from rnnlab.fetch import DATASETS, Dataset, DataUnreachable, FetchError, fetch
 
 
 def make_mirror(tmp_path, content: bytes, sha256: str | None = None, verify: str = "zip"):
@@ -74,6 +74,6 @@ def test_real_station_zips_from_mirror(tmp_path, name):
 def test_every_dataset_has_a_fetch_destination_in_dvc_yaml():
     import yaml
 
-    dvc_yaml = yaml.safe_load((Path(__file__).resolve().parents[1] / "dvc.yaml").read_text(encoding="utf-8"))
+    dvc_yaml = yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))
     destinations = next(entry["raw"] for entry in dvc_yaml["vars"] if "raw" in entry)
     assert set(destinations) == set(DATASETS)

@@ -1,11 +1,11 @@
 """Station files, the regular grid and its gaps, normalisation and windows, on real station rows."""
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 
+from pipeline_project import FIXTURES
 from rnnlab.forecast.jena import (
     StationFileError,
     fit_normalisation,
@@ -16,7 +16,7 @@ from rnnlab.forecast.jena import (
 )
 from rnnlab.forecast.windows import Periods, WindowConfig, make_windows, period_coverage, shortened, window_starts
 
-SLICE = Path(__file__).parent / "fixtures" / "mpi_roof_2024_slice.csv"
+SLICE = FIXTURES / "mpi_roof_2024_slice.csv"
 FEATURES = ["hour", "T (degC)", "H2OC (mmol/mol)", "rho (g/m**3)", "sh (g/kg)", "Tpot (K)", "VPmax (mbar)"]
 MEASURED = measured_columns(FEATURES)
 
@@ -79,7 +79,9 @@ def test_repeated_timestamps_that_disagree_are_an_error_naming_them(tmp_path):
     (tmp_path / "a.csv").write_bytes(b"\r\n".join([header, *lines[1:101]]) + b"\r\n")
     (tmp_path / "b.csv").write_bytes(b"\r\n".join([header, b",".join(changed)]) + b"\r\n")
     stamp = pd.to_datetime(changed[0].decode(), format="%d.%m.%Y %H:%M:%S")
-    with pytest.raises(StationFileError, match=rf"1 timestamp\(s\) appear more than once with different values, first \['{stamp}'\]"):
+    with pytest.raises(
+        StationFileError, match=rf"1 timestamp\(s\) appear more than once with different values, first \['{stamp}'\]"
+    ):
         prepare(read_station_files(station_files(tmp_path), MEASURED), FEATURES, 6)
 
 
@@ -90,6 +92,47 @@ def test_bad_timestamp_names_file_column_and_row(tmp_path):
     path.write_bytes(b"\r\n".join(lines))
     with pytest.raises(StationFileError, match=r"bad.csv: column 'Date Time' at data row 3 .*expected dd.mm.YYYY"):
         read_station_files([path], MEASURED)
+
+
+def test_rows_a_little_out_of_order_are_reported_by_line_and_sorted(tmp_path, caplog):
+    lines = native_lines()
+    rows = lines[1:]
+    rows.insert(10, rows.pop(2300))  # one late row written near the top: one row out of place, not all
+    rows[500], rows[501] = rows[501], rows[500]
+    path = tmp_path / "few.csv"
+    path.write_bytes(b"\r\n".join([lines[0], *rows]) + b"\r\n")
+    measured = read_station_files([path], MEASURED)
+    assert caplog.messages == [
+        f"{path}: 2 row(s) earlier than the row before them, first line 13 ('09.06.2024 13:20:00', after "
+        "'25.06.2024 11:00:00'); sorted into time order"
+    ]
+    pd.testing.assert_frame_equal(measured, read_station_files([SLICE], MEASURED))
+
+
+def test_month_first_file_with_days_up_to_12_is_refused_naming_the_row(tmp_path):
+    """Every date parses as day-first, so only the order gives it away: each day lands in another month."""
+    lines = native_lines()
+    days = [pd.Timestamp(2024, month, day) for month in (6, 7) for day in range(1, 9)]  # 16 days, as many rows
+    stamps = [day + step * pd.Timedelta(minutes=10) for day in days for step in range(144)]
+    rows = [
+        f"{stamp:%m.%d.%Y %H:%M:%S}".encode() + b"," + line.split(b",", 1)[1]
+        for stamp, line in zip(stamps, lines[1:], strict=True)
+    ]
+    path = tmp_path / "month_first.csv"
+    path.write_bytes(b"\r\n".join([lines[0], *rows]) + b"\r\n")
+    with pytest.raises(
+        StationFileError,
+        match=r"month_first.csv: rows out of time order from line 1154 "
+        r"\('07.01.2024 00:00:00', after '06.08.2024 23:50:00'\), "
+        r"\d+ of 2304 rows out of place; expected rows in time order with timestamps written dd.mm.YYYY .*month-first",
+    ):
+        read_station_files([path], MEASURED)
+
+
+def test_files_in_time_order_are_read_without_a_warning(caplog):
+    """The benchmark slice holds a row written twice: the same time again is not going backwards."""
+    read_station_files([SLICE, FIXTURES / "weather_2020_slice.csv"], MEASURED)
+    assert caplog.messages == []
 
 
 def test_missing_column_is_named(tmp_path):
@@ -133,8 +176,10 @@ def test_periods_past_the_data_are_recorded_as_covered_and_reported():
     frame = prepare(read_station_files([SLICE], MEASURED), FEATURES, 6).frame  # 2024-06-09 11:40 to 06-25 11:30
     bounds = Periods("2024-06-10", "2024-06-20", "2024-06-22", "2024-12-31").bounds()
     coverage = period_coverage(frame, bounds)
-    assert coverage["train"] == {"asked": ["2024-06-10 00:00:00", "2024-06-20 00:00:00"],
-                                 "covered": ["2024-06-10 00:00:00", "2024-06-20 00:00:00"]}
+    assert coverage["train"] == {
+        "asked": ["2024-06-10 00:00:00", "2024-06-20 00:00:00"],
+        "covered": ["2024-06-10 00:00:00", "2024-06-20 00:00:00"],
+    }
     assert coverage["test"]["covered"] == ["2024-06-22 00:00:00", "2024-06-25 11:40:00"]
     assert shortened(coverage) == [
         "the test period asks for [2024-06-22 00:00:00, 2025-01-01 00:00:00) but the data cover "
@@ -188,5 +233,7 @@ def test_data_shorter_than_one_window_is_a_data_error_not_a_params_error():
     frame = prepare(read_station_files([SLICE], MEASURED), FEATURES, 6).frame.iloc[:100]
     periods = Periods("2024-06-09", "2024-06-10", "2024-06-11", "2024-06-12")
     config = WindowConfig(input_steps=72, target_steps=36, stride=12)
-    with pytest.raises(StationFileError, match=r"the data hold 100 steps \(2024-06-09 11:40:00 to .*\), fewer than one window of 108"):
+    with pytest.raises(
+        StationFileError, match=r"the data hold 100 steps \(2024-06-09 11:40:00 to .*\), fewer than one window of 108"
+    ):
         make_windows(frame, fit_normalisation(frame, *periods.bounds()["train"]), config, periods)

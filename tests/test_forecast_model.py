@@ -1,9 +1,10 @@
 import pytest
 import torch
-from committed import forecast_config
 
+from committed import FORECASTERS, forecast_config
+from rnnlab.forecast.base import blend, fit_blend_decay, fit_linear, hold_last, lagged, repeat_last_day, weighted
 from rnnlab.forecast.config import BASES
-from rnnlab.forecast.evaluate import blend, errors, fit_blend_decay, fit_linear, hold_last, lagged, repeat_last_day, weighted
+from rnnlab.forecast.evaluate import errors
 from rnnlab.forecast.model import Forecaster
 
 
@@ -25,7 +26,7 @@ def test_errors_overall_and_per_horizon_hour():
     assert result["mae_by_hour"] == pytest.approx([1.0, 3.0])
 
 
-@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm", "bilstm"])
+@pytest.mark.parametrize("cell", FORECASTERS)  # a forecaster's name in params.yaml is its cell
 @pytest.mark.parametrize("base", BASES)
 def test_forecaster_corrects_its_base_forecast(cell, base):
     torch.manual_seed(0)

@@ -1,5 +1,6 @@
 """The long-horizon benchmark: its published protocol (split, scaler, windows, scoring), the baselines, the
 segment forecaster, and its stages run by DVC on a slice of the real file."""
+
 from pathlib import Path
 
 import numpy as np
@@ -9,15 +10,21 @@ import torch
 import yaml
 
 from pipeline_project import FIXTURES, make_project
+from rnnlab.config import NETWORKS
 from rnnlab.io import read_json
 from rnnlab.long_horizon.baselines import Linear, repeat_last
 from rnnlab.long_horizon.config import SegmentConfig
 from rnnlab.long_horizon.data import (
-    LAST_CHANNEL, BenchmarkFileError, faults, read_benchmark, split_rows, standardise, windows,
+    LAST_CHANNEL,
+    BenchmarkFileError,
+    faults,
+    read_benchmark,
+    split_rows,
+    standardise,
+    windows,
 )
 from rnnlab.long_horizon.model import SegmentForecaster
 from rnnlab.long_horizon.score import score
-from rnnlab.nn import NETWORKS
 
 SLICE = FIXTURES / "weather_2020_slice.csv"
 
@@ -69,12 +76,17 @@ def test_file_is_read_as_it_is_held_with_the_target_last_and_faults_reported():
     assert sum(sum(by_split.values()) for by_split in found["cells_-9999"].values()) == int((values == -9999).sum()) > 0
 
 
-@pytest.mark.parametrize("change,message", [
-    (lambda f: f.drop(columns="OT"), r"no column 'OT'"),
-    (lambda f: f.drop(columns="T (degC)"), r"no column 'T \(degC\)'"),
-    (lambda f: f.assign(**{"T (degC)": f["T (degC)"].astype(object).where(f.index != 4, "n/a")}),
-     r"row 6, column 'T \(degC\)': expected a number, found 'n/a'"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (lambda f: f.drop(columns="OT"), r"no column 'OT'"),
+        (lambda f: f.drop(columns="T (degC)"), r"no column 'T \(degC\)'"),
+        (
+            lambda f: f.assign(**{"T (degC)": f["T (degC)"].astype(object).where(f.index != 4, "n/a")}),
+            r"row 6, column 'T \(degC\)': expected a number, found 'n/a'",
+        ),
+    ],
+)
 def test_bad_file_names_the_row_and_column(tmp_path, change, message):
     path = tmp_path / "weather.csv"
     change(pd.read_csv(SLICE, nrows=50)).to_csv(path, index=False)
@@ -117,12 +129,21 @@ def test_least_squares_recovers_a_linear_recurrence():
 
 
 def model(cell="gru", level="last", channels=3):
-    config = SegmentConfig(cell=cell, channels=channels, input_steps=48, horizon=30, segment=12, hidden=16, layers=1,
-                           dropout=0.0, level=level)
+    config = SegmentConfig(
+        cell=cell,
+        channels=channels,
+        input_steps=48,
+        horizon=30,
+        segment=12,
+        hidden=16,
+        layers=1,
+        dropout=0.0,
+        level=level,
+    )
     return SegmentForecaster(config).eval()
 
 
-@pytest.mark.parametrize("cell", list(NETWORKS))
+@pytest.mark.parametrize("cell", NETWORKS)
 @pytest.mark.parametrize("level", ["last", "revin"])
 def test_each_channel_is_forecast_from_its_own_past(cell, level):
     forecaster, history = model(cell, level), torch.randn(4, 3, 48)
@@ -149,10 +170,12 @@ def test_wrong_window_shape_is_refused():
 
 def test_segment_must_divide_the_lookback():
     with pytest.raises(ValueError, match="segment must divide input_steps"):
-        SegmentConfig(cell="gru", channels=1, input_steps=50, horizon=8, segment=12, hidden=8, layers=1,
-                      dropout=0.0, level="last")
+        SegmentConfig(
+            cell="gru", channels=1, input_steps=50, horizon=8, segment=12, hidden=8, layers=1, dropout=0.0, level="last"
+        )
 
 
+@pytest.mark.slow
 def test_stages_run_on_a_slice_of_the_file(tmp_path: Path):
     project = make_project(tmp_path)
     project.place_raw("fetch@weather_2020", SLICE.name, "data/raw/station/weather_2020.csv")

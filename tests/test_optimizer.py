@@ -1,8 +1,9 @@
 """The training step's row-sparse AdamW and gradient clipping against torch's dense AdamW and clip_grad_norm_."""
+
 import torch
 from torch.nn import functional as F
 
-from rnnlab.training import RowSparseAdamW, clip_gradients
+from rnnlab.training.optimizer import RowSparseAdamW, clip_gradients
 
 ROWS, WIDTH, STEPS = 7, 3, 6
 

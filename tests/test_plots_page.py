@@ -1,5 +1,6 @@
 """`dvc plots show` on the sample pipeline, with the project's page template, draws every plot offline:
 checked in headless Chromium, with a screenshot left in test-artifacts/."""
+
 import re
 import shutil
 import subprocess
@@ -13,9 +14,19 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium")
 # As the machine's own probe starts it: without the background-networking flags Chromium keeps trying
 # to reach Google's hosts, which an offline machine refuses.
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--enable-logging=stderr", "--v=0", "--virtual-time-budget=30000"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--enable-logging=stderr",
+    "--v=0",
+    "--virtual-time-budget=30000",
+]
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium; .ci/run installs it)"
@@ -25,7 +36,9 @@ pytestmark = pytest.mark.skipif(
 def chromium(page, profile, *arguments) -> subprocess.CompletedProcess:
     return subprocess.run(
         [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *arguments, page.as_uri()],
-        capture_output=True, text=True, timeout=180,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
 
 
@@ -49,7 +62,9 @@ def test_every_vega_plot_draws_without_console_errors(page, tmp_path):
     drawn = re.findall(r'<(?:canvas|svg)[^>]*class="marks"', rendered.stdout)
     # Chromium logs every console message as INFO; vega's own notices ("WARN Infinite extent" of a hover
     # layer with no points yet, its version notes) are not errors, an exception or a failed load is.
-    errors = [line for line in rendered.stderr.splitlines() if "CONSOLE" in line and ("Uncaught" in line or "Error" in line)]
+    errors = [
+        line for line in rendered.stderr.splitlines() if "CONSOLE" in line and ("Uncaught" in line or "Error" in line)
+    ]
     # The samples give every plot of the text chain and the offline forecast setup: curves, confusion
     # matrices, per-class F1, MAE by horizon hour.
     assert declared >= 12

@@ -1,8 +1,14 @@
 """Same code, params and data give the same bytes: both chains run twice on the real samples, each time in
 fresh processes with another PYTHONHASHSEED, and every output that DVC tracks has the same md5."""
+
+import os
+import shlex
+import shutil
+import subprocess
+
 import yaml
 
-from pipeline_project import Project, run_both_chains
+from pipeline_project import BIN, Project, run_both_chains
 
 SETUP = "mpi_roof_2024"
 
@@ -18,6 +24,33 @@ def test_every_tracked_output_repeats_to_the_bit(both_chains, tmp_path):
     second = tracked_outputs(run_both_chains(tmp_path / "second", hash_seed="2"))
     assert first.keys() == second.keys()
     # Models, checkpoints, training logs, metrics, plots data and figures of both chains.
-    assert {"data/text/word2vec.bin", "models/text/gru.pt", f"models/forecast/{SETUP}/lstm.pt",
-            "metrics/text/training/bilstm", f"metrics/summary/{SETUP}.png"} <= first.keys()
+    assert {
+        "data/text/word2vec.bin",
+        "models/text/gru.pt",
+        f"models/forecast/{SETUP}/lstm.pt",
+        "metrics/text/training/bilstm",
+        f"metrics/summary/{SETUP}.png",
+    } <= first.keys()
     assert [path for path in first if first[path] != second[path]] == []
+
+
+def test_one_core_with_two_threads_writes_the_bytes_of_two_cores(both_chains, tmp_path):
+    """compute.threads, not the cores a machine has, splits the reductions: a training pinned to one core (as
+    taskset does) gives the outputs that both_chains recorded, on however many cores it ran."""
+    stage = f"train_forecast@{SETUP}-gru"
+    path = tmp_path / "project"
+    shutil.copytree(both_chains.path, path, symlinks=True)
+    recorded = yaml.safe_load((path / "dvc.lock").read_text(encoding="utf-8"))["stages"][stage]
+    for out in recorded["outs"]:
+        target = path / out["path"]
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    one_core = {min(os.sched_getaffinity(0))}
+    subprocess.run(
+        shlex.split(recorded["cmd"]),
+        cwd=path,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"},
+        preexec_fn=lambda: os.sched_setaffinity(0, one_core),
+    )
+    assert "up to date" in Project(path).dvc("status", stage).stdout

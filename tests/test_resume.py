@@ -1,6 +1,7 @@
 """An interrupted training, run again, continues from its last finished epoch and ends with the weights of an
 uninterrupted run, bit for bit; the interruption leaves nothing in the stage's outputs. Progress kept by other
 code starts over."""
+
 import os
 import shlex
 import shutil
@@ -11,16 +12,17 @@ import time
 import torch
 import yaml
 
-from pipeline_project import BIN, Project
+from pipeline_project import BIN, SETUP, Project
 
-STAGE = "train_forecast@mpi_roof_2024-gru"
-CHECKPOINT = "models/forecast/mpi_roof_2024/gru.pt"
+STAGE = f"train_forecast@{SETUP}-gru"
+CHECKPOINT = f"models/forecast/{SETUP}/gru.pt"
 PROGRESS = f"{CHECKPOINT}.partial/progress.pt"
 
 
-def interrupted_copy(both_chains, tmp_path) -> tuple[Project, bytes]:
-    """A copy of the project whose GRU forecaster was interrupted after its first epoch, and the checkpoint
-    that the same training gives uninterrupted."""
+def interrupted_copy(both_chains, tmp_path, stop: signal.Signals) -> tuple[Project, bytes]:
+    """A copy of the project whose GRU forecaster was interrupted by ``stop`` (Ctrl-C's SIGINT, or SIGTERM as
+    a killed `dvc repro` or a scheduler sends) after its first epoch, and the checkpoint that the same
+    training gives uninterrupted."""
     path = tmp_path / "project"
     shutil.copytree(both_chains.path, path, symlinks=True)
     project = Project(path)
@@ -33,13 +35,14 @@ def interrupted_copy(both_chains, tmp_path) -> tuple[Project, bytes]:
     subprocess.run(command, cwd=path, env=environment, check=True, capture_output=True)
     uninterrupted = (path / CHECKPOINT).read_bytes()
     (path / CHECKPOINT).unlink()  # as dvc repro does before it runs a stage
-    running = subprocess.Popen(command, cwd=path, env=environment, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    running = subprocess.Popen(
+        command, cwd=path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     progress = path / PROGRESS
     deadline = time.monotonic() + 120
     while not progress.exists() and running.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
-    running.send_signal(signal.SIGINT)  # Ctrl-C, after the first epoch was kept
+    running.send_signal(stop)
     stdout, stderr = running.communicate(timeout=60)
     assert running.returncode == 1, stdout + stderr
     assert stderr.strip().splitlines()[-1].startswith("training interrupted: the finished epochs are kept in")
@@ -48,7 +51,7 @@ def interrupted_copy(both_chains, tmp_path) -> tuple[Project, bytes]:
 
 
 def test_interrupted_training_resumes_to_the_same_weights(both_chains, tmp_path):
-    project, uninterrupted = interrupted_copy(both_chains, tmp_path)
+    project, uninterrupted = interrupted_copy(both_chains, tmp_path, signal.SIGINT)
     assert not (project.path / CHECKPOINT).exists()
     assert STAGE in project.dvc("status", STAGE).stdout  # not taken for a result
 
@@ -62,7 +65,7 @@ def test_interrupted_training_resumes_to_the_same_weights(both_chains, tmp_path)
 def test_progress_kept_under_other_numerics_is_not_continued(both_chains, tmp_path):
     """Progress that other code (or torch, or thread count) kept: the training starts over, and ends where an
     uninterrupted run of this code does."""
-    project, uninterrupted = interrupted_copy(both_chains, tmp_path)
+    project, uninterrupted = interrupted_copy(both_chains, tmp_path, signal.SIGTERM)
     progress = torch.load(project.path / PROGRESS, weights_only=True)
     progress["numerics"]["code"] = "the code before an edit"
     torch.save(progress, project.path / PROGRESS)

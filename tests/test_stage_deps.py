@@ -1,4 +1,5 @@
 """dvc.yaml declares every project module a stage's script runs, so that no code change escapes `dvc status`."""
+
 import ast
 import re
 from pathlib import Path
@@ -6,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from pipeline_project import ROOT
+
 STAGES = yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
 
 
@@ -35,7 +37,8 @@ def test_stage_declares_every_module_it_imports(name):
     script = ROOT / re.search(r"stages/\w+\.py", stage["cmd"]).group(0)
     declared = [ROOT / dep for dep in stage["deps"]]
     undeclared = sorted(
-        str(module.relative_to(ROOT)) for module in imported_modules(script, set())
+        str(module.relative_to(ROOT))
+        for module in imported_modules(script, set())
         if module.name != "__init__.py" and not any(module == dep or dep in module.parents for dep in declared)
     )
     assert undeclared == [], f"dvc.yaml stage {name!r} runs {undeclared} without declaring them in deps"

@@ -1,12 +1,12 @@
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
+from committed import PARAMS
+from pipeline_project import FIXTURES
 from rnnlab.text.corpus import CorpusError, read_reviews, segment, sentence, split, split_name
 
-SAMPLE = Path(__file__).parent / "fixtures" / "reviews_sample.csv"
-CATEGORIES = ["书籍", "平板", "手机", "水果", "洗发水", "热水器", "蒙牛", "衣服", "计算机", "酒店"]
+SAMPLE = FIXTURES / "reviews_sample.csv"
+CATEGORIES = PARAMS["segment"]["categories"]  # the sample's, as the pipeline reads them
 
 
 def test_read_reviews_numbers_rows_from_one():

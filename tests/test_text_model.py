@@ -1,10 +1,10 @@
 import pytest
 import torch
-from committed import classifier_config, word2vec_config
 
-from rnnlab.text.classify import length_bucketed_batches
-from rnnlab.text.report import scores
+from committed import TEXT_MODELS, classifier_config, word2vec_config
 from rnnlab.text.model import TextClassifier
+from rnnlab.text.report import scores
+from rnnlab.text.train import length_bucketed_batches
 from rnnlab.text.vectors import (
     Vocabulary,
     character_table,
@@ -45,8 +45,13 @@ def test_word_embedding_adds_the_mean_of_its_character_embeddings():
     vocabulary = Vocabulary(["热水器", "水果", "热"])
     table = character_table(vocabulary, chars_per_word=4)
     config = classifier_config(
-        cell="gru", vocab_size=len(vocabulary), embedding_dim=6, classes=2, hidden=5,
-        character_vocab_size=int(table.max()) + 1, chars_per_word=4,
+        cell="gru",
+        vocab_size=len(vocabulary),
+        embedding_dim=6,
+        classes=2,
+        hidden=5,
+        character_vocab_size=int(table.max()) + 1,
+        chars_per_word=4,
     )
     network = TextClassifier(config, word_characters=table).members[0]
     ids = torch.tensor([[vocabulary.index["热水器"], vocabulary.index["热"], 0]])
@@ -61,8 +66,13 @@ def test_checkpoint_state_carries_the_character_table():
     vocabulary = Vocabulary(["热水器", "水果", "热"])
     table = character_table(vocabulary, chars_per_word=3)
     config = classifier_config(
-        cell="lstm", vocab_size=len(vocabulary), embedding_dim=4, classes=2, hidden=3,
-        character_vocab_size=int(table.max()) + 1, chars_per_word=3,
+        cell="lstm",
+        vocab_size=len(vocabulary),
+        embedding_dim=4,
+        classes=2,
+        hidden=3,
+        character_vocab_size=int(table.max()) + 1,
+        chars_per_word=3,
     )
     trained = TextClassifier(config, word_characters=table).eval()
     restored = TextClassifier(config).eval()
@@ -79,7 +89,7 @@ def test_bucketed_batches_cover_every_row_once_and_repeat_with_the_seed():
     assert all(torch.equal(a, b) for a, b in zip(first, again))
 
 
-@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm", "bilstm"])
+@pytest.mark.parametrize("cell", TEXT_MODELS)  # a text model's name in params.yaml is its cell
 @pytest.mark.parametrize("pooling", ["last", "max", "mean", "max_mean"])
 def test_classifier_logits_ignore_padding(cell, pooling):
     torch.manual_seed(0)

@@ -1,14 +1,14 @@
 """The everyday loop: repro, change one param, only its stages rerun, diff metrics, push, clone, pull; to a
 folder and to an S3 server."""
+
 import re
 import shutil
-import socket
 
 import pytest
 
-from pipeline_project import Project
+from committed import FORECASTERS
+from pipeline_project import SETUP, Project
 
-SETUP = "mpi_roof_2024"
 TARGETS = [f"figure_forecast@{SETUP}", f"baselines_forecast@{SETUP}"]
 
 
@@ -55,7 +55,7 @@ S3_CREDENTIALS = {"access_key_id": "rnnlab-test-key", "secret_access_key": "rnnl
 
 
 @pytest.fixture(params=["folder", "s3"])
-def remote(request, tmp_path):
+def remote(request, tmp_path, free_port):
     """The `dvc remote` commands that make a project use one new, empty remote: a folder, or a bucket on an
     S3-compatible server (moto's) on 127.0.0.1, stopped when the test ends whatever happened."""
     if request.param == "folder":
@@ -64,16 +64,17 @@ def remote(request, tmp_path):
     import boto3
     from moto.server import ThreadedMotoServer
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:
         boto3.client(
-            "s3", endpoint_url=endpoint, region_name="us-east-1",
-            aws_access_key_id=S3_CREDENTIALS["access_key_id"], aws_secret_access_key=S3_CREDENTIALS["secret_access_key"],
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=S3_CREDENTIALS["access_key_id"],
+            aws_secret_access_key=S3_CREDENTIALS["secret_access_key"],
         ).create_bucket(Bucket="rnnlab")
         yield [
             ("remote", "add", "--local", "-f", "-d", "shared", "s3://rnnlab/cache"),
@@ -130,5 +131,5 @@ def test_run_cache_lets_a_fresh_clone_skip_training(committed, remote, tmp_path)
     clone.dvc("checkout", "fetch@station_2024")
     output = clone.dvc("repro", *TARGETS).stdout
     assert f"Stage 'train_forecast@{SETUP}-lstm' is cached - skipping run" in output, output
-    assert not stages_run(output) & {f"train_forecast@{SETUP}-{m}" for m in ("rnn", "gru", "lstm", "bilstm")}
+    assert not stages_run(output) & {f"train_forecast@{SETUP}-{m}" for m in FORECASTERS}
     assert "up to date" in clone.dvc("status", *TARGETS).stdout

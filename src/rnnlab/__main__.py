@@ -3,6 +3,7 @@
 Runs from any folder of the repository. An expected failure (bad params, no trained model, no input) is one
 line on stderr and exit status 1; RNNLAB_TRACEBACK=1 shows the traceback as well.
 """
+
 import argparse
 import os
 import sys
@@ -27,29 +28,39 @@ def repository_root() -> Path:
 
 
 def predict(arguments: argparse.Namespace) -> None:
-    from rnnlab.text.predict import ReviewClassifier
+    from rnnlab.text.predict import ReviewClassifier, argument_reviews, require_artifact, stream_reviews
 
     checkpoint = Path(arguments.checkpoint or f"models/text/{arguments.model}.pt")
-    if not checkpoint.is_file():
-        raise UsageError(
-            f"{checkpoint}: no trained model; `dvc pull train@{arguments.model}` fetches it from the team's remote, "
-            f"`dvc repro train@{arguments.model}` trains it"
-        )
-    reviews = arguments.reviews or [line.strip() for line in sys.stdin if line.strip()]
-    if not reviews:
-        raise UsageError("no reviews to classify: give them as arguments, or one per line on stdin")
-    tensors = arguments.tensors or "data/text/tensors"
+    require_artifact(checkpoint, "trained model", f"train_text@{arguments.model}")
     all_params = config.load_params()
-    classifier = ReviewClassifier(checkpoint, tensors, text_config.max_len(all_params), text_config.max_chars(all_params))
-    for review, ranked, known in zip(reviews, *classifier.top(reviews)):
+    max_chars = text_config.max_chars(all_params)
+    classifier = ReviewClassifier(
+        checkpoint,
+        arguments.tensors or "data/text/tensors",
+        text_config.max_len(all_params),
+        max_chars,
+        # A checkpoint named on the command line may hold any cell; models/text/<model>.pt must hold <model>.
+        cell=None if arguments.checkpoint else arguments.model,
+    )
+    if arguments.reviews:
+        reviews = argument_reviews(arguments.reviews, max_chars)
+    else:
+        reviews = stream_reviews(sys.stdin.buffer, max_chars)
+    answered = False
+    for review, ranked, known in classifier.classify(reviews):
+        answered = True
         if known:
-            print(f"{ranked[0][0]}\t" + "  ".join(f"{name} {p:.3f}" for name, p in ranked) + f"\t{review}")
+            print(f"{ranked[0][0]}\t" + "  ".join(f"{name} {p:.3f}" for name, p in ranked) + f"\t{review.echo()}")
         else:
-            print(f"?\tno word of this review is in the model's vocabulary\t{review}")
+            print(f"?\tno word of this review is in the model's vocabulary\t{review.echo()}")
+    if not answered:
+        raise UsageError("no reviews to classify: give them as arguments, or one per line on stdin")
 
 
 def check(arguments: argparse.Namespace) -> None:
-    config.check(config.load_params())
+    from rnnlab.settings import check as check_settings
+
+    check_settings(config.load_params())
     print("params.yaml: every setting is valid")
 
 

@@ -5,15 +5,26 @@ stage depends on the settings it reads and no others. None of these modules impo
 a stage that needs none of them does not pay for them. params.yaml is the one source of every value: the
 configs' fields that it sets have no defaults.
 """
+
 from dataclasses import dataclass
 from pathlib import Path
 
 from rnnlab import params
 
 # Shared blocks that the model sections merge (YAML anchors), then the stages' sections.
-SECTIONS = ("text_model", "forecaster", "segment", "word2vec", "tensorize", "train", "forecast", "train_forecast",
-            "long_horizon")
-# The recurrent networks a model section may name; rnnlab.nn.NETWORKS builds each.
+SECTIONS = (
+    "compute",
+    "text_model",
+    "forecaster",
+    "segment",
+    "word2vec",
+    "tensorize",
+    "train_text",
+    "forecast",
+    "train_forecast",
+    "long_horizon",
+)
+# The recurrent networks a model section may name; rnnlab.nn.network builds each.
 NETWORKS = ("rnn", "gru", "lstm", "bilstm")
 
 
@@ -65,18 +76,6 @@ def check_sections(all_params: dict, path: str | Path = params.PARAMS_FILE) -> N
             raise params.ParamsError(f"{path}: {section} is not a known section; expected one of {list(SECTIONS)}")
 
 
-def check(all_params: dict, path: str | Path = params.PARAMS_FILE) -> None:
-    """Every setting of both tasks, as ``python -m rnnlab check`` and the tests do before any stage runs."""
-    from rnnlab.forecast import config as forecast_config
-    from rnnlab.long_horizon import config as long_horizon_config
-    from rnnlab.text import config as text_config
-
-    check_sections(all_params, path)
-    text_config.check(all_params, path)
-    forecast_config.check(all_params, path)
-    long_horizon_config.check(all_params, path)
-
-
 def model_names(all_params: dict, section: str, path: str | Path = params.PARAMS_FILE) -> list[str]:
     models = params.section(all_params, section, path)
     if not isinstance(models, dict) or not models:
@@ -87,12 +86,17 @@ def model_names(all_params: dict, section: str, path: str | Path = params.PARAMS
     return list(models)
 
 
+def threads(all_params: dict, path: str | Path = params.PARAMS_FILE) -> int:
+    """compute.threads: the threads every stage computes with."""
+    return integer_at_least(all_params, "compute.threads", 1, path)
+
+
 def integer_at_least(all_params: dict, key: str, minimum: int, path: str | Path = params.PARAMS_FILE) -> int:
     """The integer at ``key``; anything else, or less than ``minimum``, is an error naming the key."""
     value = params.section(all_params, key, path)
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        expected = {0: "a non-negative integer", 1: "a positive integer"}.get(minimum, f"an integer of at least {minimum}")
+        expected = {0: "a non-negative integer", 1: "a positive integer"}.get(
+            minimum, f"an integer of at least {minimum}"
+        )
         raise params.ParamsError(f"{path}: {key} must be {expected}, got {value!r}")
     return value
-
-

@@ -1,8 +1,8 @@
 """Failures a user can cause and act on, and how the entry points report them."""
+
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 TRACEBACK_VARIABLE = "RNNLAB_TRACEBACK"
 
@@ -22,8 +22,6 @@ def report(program: str, run: Callable[[], None]) -> None:
             raise
         print(f"{program}: {error}", file=sys.stderr)
         sys.exit(1)
-
-
-def run_stage(main: Callable[..., None]) -> None:
-    """A stage script's entry point: ``main`` called with the script's arguments (the paths dvc.yaml passes)."""
-    report(Path(sys.argv[0]).stem, lambda: main(*sys.argv[1:]))
+    except KeyboardInterrupt:
+        print(f"{program}: interrupted; nothing it was writing replaced an earlier output", file=sys.stderr)
+        sys.exit(130)

@@ -1,4 +1,5 @@
 """Fetching a public dataset from a local mirror or its URL, verified by sha256."""
+
 import os
 import shutil
 import tempfile

@@ -1,5 +1,7 @@
 """Reading params.yaml into typed configs, refusing bad values before any work starts."""
+
 import dataclasses
+import math
 import types
 import typing
 from pathlib import Path
@@ -15,14 +17,89 @@ class ParamsError(RnnlabError, ValueError):
     pass
 
 
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 def load(path: str | Path = PARAMS_FILE) -> dict:
+    """params.yaml as DVC reads it: a key written twice in one mapping is an error, as DVC makes it; so is a
+    number that is not finite (.nan, .inf), named where it is written."""
     try:
-        params = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
+        written = origins(yaml.compose(text, Loader=yaml.SafeLoader), path)
+        params = yaml.safe_load(text)
     except (OSError, yaml.YAMLError) as error:
         raise ParamsError(f"{path}: cannot read parameters: {error}") from error
     if not isinstance(params, dict):
         raise ParamsError(f"{path}: expected a mapping of stage names to parameters")
+    for key, value in leaves(params):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ParamsError(f"{path}: {named(written, key)} must be a finite number, got {value}")
     return params
+
+
+def leaves(value, prefix: str = ""):
+    """(dotted key, value) of every value below the mappings in ``value``."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from leaves(inner, f"{prefix}{key}.")
+    elif prefix:
+        yield prefix[:-1], value
+
+
+def pairs(node: yaml.MappingNode):
+    """A mapping node's (key, value) nodes as the loader merges them: a shared block's (``<<: *anchor``) first,
+    so that the mapping's own keys override them."""
+    for key, value in node.value:
+        if key.tag == MERGE_TAG:
+            for block in value.value if isinstance(value, yaml.SequenceNode) else [value]:
+                yield from pairs(block)
+    for key, value in node.value:
+        if key.tag != MERGE_TAG:
+            yield key, value
+
+
+def origins(root: yaml.Node | None, path: str | Path) -> dict[str, str]:
+    """Every dotted key of the file mapped to the key where its value is written: a key that a shared block
+    sets maps to that block's key. Refuses a key written twice in one mapping."""
+    found, first_seen = {}, {}
+
+    def walk(node: yaml.Node, prefix: str) -> None:
+        if not isinstance(node, yaml.MappingNode):
+            return
+        lines = {}
+        for key, _ in node.value:
+            if key.tag != MERGE_TAG and key.value in lines:
+                raise ParamsError(
+                    f"{path}: line {key.start_mark.line + 1}: {prefix}{key.value} is written twice "
+                    f"(first on line {lines[key.value]}); keep one"
+                )
+            lines[key.value] = key.start_mark.line + 1
+        for key, value in pairs(node):
+            dotted = f"{prefix}{key.value}"
+            found[dotted] = first_seen.setdefault(id(key), dotted)
+            walk(value, f"{dotted}.")
+
+    if root is not None:
+        walk(root, "")
+    return found
+
+
+def named(written: dict[str, str], key: str) -> str:
+    """``key`` as the user wrote it: a key that a shared block sets is named in that block."""
+    origin = written.get(key, key)
+    return key if origin == key else f"{origin} (merged into {key.rsplit('.', 1)[0]})"
+
+
+def written_as(path: str | Path, key: str, value) -> str:
+    """``named`` for the file at ``path``, read again (errors are rare, and the loaded dict keeps no lines),
+    where the file holds ``value`` at ``key``; else ``key``, as the settings did not come from that file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        written = origins(yaml.compose(text, Loader=yaml.SafeLoader), path)
+        in_file = dict(leaves(yaml.safe_load(text)))
+    except (OSError, yaml.YAMLError, ParamsError):
+        return key
+    return named(written, key) if key in in_file and in_file[key] == value else key
 
 
 def section(params: dict, key: str, path: str | Path = PARAMS_FILE):
@@ -59,16 +136,24 @@ def build(cls, values, key: str, path: str | Path = PARAMS_FILE, **fixed):
         raise ParamsError(f"{path}: {key} must be a mapping, got {values!r}")
     fields = {field.name: field for field in dataclasses.fields(cls) if field.name not in fixed}
     for name, value in values.items():
+
+        def where(name=name, value=value) -> str:
+            """Only when there is an error: naming it reads the file again."""
+            return f"{path}: {written_as(path, f'{key}.{name}', value)}"
+
         if name not in fields:
-            raise ParamsError(f"{path}: {key}.{name} is not a known key; expected one of {sorted(fields)}")
+            raise ParamsError(f"{where()} is not a known key; expected one of {sorted(fields)}")
         annotation = fields[name].type
         if not _accepts(annotation, value):
             expected = getattr(annotation, "__name__", str(annotation))
-            raise ParamsError(f"{path}: {key}.{name} must be {expected}, got {value!r}")
+            raise ParamsError(f"{where()} must be {expected}, got {value!r}")
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isfinite(value):
+            raise ParamsError(f"{where()} must be a finite number, got {value!r}")
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
-            raise ParamsError(f"{path}: {key}.{name} must not be negative, got {value!r}")
+            raise ParamsError(f"{where()} must not be negative, got {value!r}")
     required = [
-        name for name, field in fields.items()
+        name
+        for name, field in fields.items()
         if field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
     ]
     missing = [name for name in required if name not in values]
@@ -77,7 +162,10 @@ def build(cls, values, key: str, path: str | Path = PARAMS_FILE, **fixed):
     try:
         return cls(**values, **fixed)
     except (TypeError, ValueError) as error:
-        raise ParamsError(f"{path}: {key}: {error}") from error
+        # The configs' own checks name the field first ("lr must be positive, ..."): named where it is written.
+        field = str(error).split(" ", 1)[0]
+        where = written_as(path, f"{key}.{field}", values[field]) if field in values else key
+        raise ParamsError(f"{path}: {key if where == f'{key}.{field}' else where}: {error}") from error
 
 
 def partition(values, model_cls, train_cls, key: str, path: str | Path = PARAMS_FILE, fixed=()) -> tuple[dict, dict]:
@@ -90,7 +178,10 @@ def partition(values, model_cls, train_cls, key: str, path: str | Path = PARAMS_
     for name in values:
         if name not in model_names | train_names:
             raise ParamsError(
-                f"{path}: {key}.{name} is not a known key; expected one of {sorted(model_names | train_names)}"
+                f"{path}: {written_as(path, f'{key}.{name}', values[name])} is not a known key; expected one of "
+                f"{sorted(model_names | train_names)}"
             )
-    return ({k: v for k, v in values.items() if k in model_names},
-            {k: v for k, v in values.items() if k in train_names})
+    return (
+        {k: v for k, v in values.items() if k in model_names},
+        {k: v for k, v in values.items() if k in train_names},
+    )

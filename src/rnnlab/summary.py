@@ -1,19 +1,20 @@
 """Tables and figures of every model on both tasks, beside the baselines."""
+
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from rnnlab.config import NETWORKS, model_names  # noqa: E402
-from rnnlab.io import atomic_path, read_json  # noqa: E402
+from rnnlab.config import NETWORKS, model_names
+from rnnlab.io import read_json
+from rnnlab.plotting import plt, save_figure
+from rnnlab.text import config as text_config
 
 TEXT_BASELINE = "tfidf_svm"
 
+
 def text_results(all_params: dict, text_dir: str | Path) -> dict[str, dict]:
     """The test metrics of every text model in params.yaml and of the TF-IDF baseline, by name."""
-    return read_results([Path(text_dir) / f"{name}.json" for name in [*model_names(all_params, "train"), TEXT_BASELINE]])
+    return read_results(
+        [Path(text_dir) / f"{name}.json" for name in [*model_names(all_params, text_config.MODELS), TEXT_BASELINE]]
+    )
 
 
 def read_results(metrics: list[str | Path]) -> dict[str, dict]:
@@ -36,8 +37,12 @@ def collect(text: dict[str, dict], forecast: dict[str, dict]) -> dict:
 
 
 def markdown(rows: dict, setup: str) -> str:
-    columns = [("text_macro_f1", "text macro-F1"), ("text_accuracy", "text accuracy"),
-               ("forecast_mae", f"forecast MAE °C ({setup})"), ("forecast_rmse", f"forecast RMSE °C ({setup})")]
+    columns = [
+        ("text_macro_f1", "text macro-F1"),
+        ("text_accuracy", "text accuracy"),
+        ("forecast_mae", f"forecast MAE °C ({setup})"),
+        ("forecast_rmse", f"forecast RMSE °C ({setup})"),
+    ]
     lines = ["| model | " + " | ".join(title for _, title in columns) + " |", "|---|" + "---:|" * len(columns)]
     for name, values in rows.items():
         cells = [f"{values[key]:.3f}" if key in values else "" for key, _ in columns]
@@ -52,8 +57,9 @@ def figure(rows: dict, path: str | Path, setup: str) -> None:
     text_axis.barh(list(text), list(text.values()), color=["grey" if is_baseline(n) else "C0" for n in text])
     text_axis.set_xlim(min(text.values()) - 0.05, 1.0)
     text_axis.set_title("reviews: test macro-F1 (higher is better)")
-    forecast_axis.barh(list(forecast), list(forecast.values()),
-                       color=["grey" if is_baseline(n) else "C1" for n in forecast])
+    forecast_axis.barh(
+        list(forecast), list(forecast.values()), color=["grey" if is_baseline(n) else "C1" for n in forecast]
+    )
     forecast_axis.set_title(f"temperature, {setup}: test MAE °C (lower is better)")
     save_figure(fig, path)
 
@@ -80,9 +86,18 @@ def horizon_figure(forecast: dict[str, dict], path: str | Path, setup: str) -> N
 
 
 # Glosses for the figure's axis only: matplotlib's bundled font has no Chinese glyphs.
-CLASS_GLOSSES = {"书籍": "books", "平板": "tablets", "手机": "phones", "水果": "fruit", "洗发水": "shampoo",
-                 "热水器": "water heaters", "蒙牛": "Mengniu (milk)", "衣服": "clothes", "计算机": "computers",
-                 "酒店": "hotels"}
+CLASS_GLOSSES = {
+    "书籍": "books",
+    "平板": "tablets",
+    "手机": "phones",
+    "水果": "fruit",
+    "洗发水": "shampoo",
+    "热水器": "water heaters",
+    "蒙牛": "Mengniu (milk)",
+    "衣服": "clothes",
+    "计算机": "computers",
+    "酒店": "hotels",
+}
 
 
 def per_class_figure(text: dict[str, dict], path: str | Path) -> None:
@@ -94,19 +109,16 @@ def per_class_figure(text: dict[str, dict], path: str | Path) -> None:
     height = 0.8 / len(names)
     for index, name in enumerate(names):
         rows = [row + index * height for row in range(len(classes))]
-        axis.barh(rows, [per_class[name][c]["f1"] for c in classes], height, label=name,
-                  color="grey" if is_baseline(name) else f"C{index}")
-    axis.set_yticks([row + 0.4 - height / 2 for row in range(len(classes))],
-                    [CLASS_GLOSSES.get(c, c) for c in classes])
+        axis.barh(
+            rows,
+            [per_class[name][c]["f1"] for c in classes],
+            height,
+            label=name,
+            color="grey" if is_baseline(name) else f"C{index}",
+        )
+    axis.set_yticks([row + 0.4 - height / 2 for row in range(len(classes))], [CLASS_GLOSSES.get(c, c) for c in classes])
     axis.set_xlim(0.5, 1.0)
     axis.set_xlabel("test F1")
     axis.set_title("reviews: F1 per class (higher is better)")
     axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     save_figure(fig, path)
-
-
-def save_figure(fig, path: str | Path) -> None:
-    fig.tight_layout()
-    with atomic_path(path) as temporary:
-        fig.savefig(temporary, format="png", dpi=90)
-    plt.close(fig)

@@ -1,5 +1,6 @@
 """The forecast chain's settings: each setup (data, features, periods, windows) and each forecaster with its
 training."""
+
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -9,11 +10,14 @@ import pandas as pd
 from rnnlab import params
 from rnnlab.config import TrainConfig, model_names, require_at_least_one, require_network_shape
 from rnnlab.forecast.jena import DERIVED, PHYSICAL_LIMITS, TARGET
+from rnnlab.station import STEP
 
+# The section of params.yaml with one block per forecaster, each trained on every setup.
+MODELS = "train_forecast"
 # The forecast a forecaster corrects (rnnlab.forecast.model.Forecaster.base_forecast).
 BASES = ("none", "hold_last", "repeat_last_24h", "blend", "linear")
 
-STEPS_PER_HOUR = 6
+STEPS_PER_HOUR = int(pd.Timedelta(hours=1) / STEP)
 STEPS_PER_DAY = 24 * STEPS_PER_HOUR
 # What the bases and baselines read besides the last value (rnnlab.forecast.evaluate.lagged): the same time of
 # day one, two and three days before, and single values from ten minutes to six hours before the last.
@@ -75,8 +79,12 @@ class Periods:
 
     def bounds(self) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
         """Each period as [first, last) timestamps; test_end is a whole day."""
-        edges = [pd.Timestamp(self.train_start), pd.Timestamp(self.val_start), pd.Timestamp(self.test_start),
-                 pd.Timestamp(self.test_end) + pd.Timedelta(days=1)]
+        edges = [
+            pd.Timestamp(self.train_start),
+            pd.Timestamp(self.val_start),
+            pd.Timestamp(self.test_start),
+            pd.Timestamp(self.test_end) + pd.Timedelta(days=1),
+        ]
         return {name: (edges[i], edges[i + 1]) for i, name in enumerate(("train", "val", "test"))}
 
 
@@ -98,7 +106,7 @@ def check(all_params: dict, path: str | Path = params.PARAMS_FILE) -> None:
         raise params.ParamsError(f"{path}: forecast must map setup names to setups, got {setups!r}")
     for setup in setups:
         checked = load_setup(all_params, setup, path)
-        for name in model_names(all_params, "train_forecast", path):
+        for name in model_names(all_params, MODELS, path):
             forecast_training(all_params, name, checked, path)
 
 
@@ -129,9 +137,13 @@ def forecast_training(
     all_params: dict, name: str, setup: Setup, path: str | Path = params.PARAMS_FILE
 ) -> tuple[ForecastConfig, TrainConfig]:
     """The forecaster and training settings of ``train_forecast.<name>`` for ``setup``."""
-    key = f"train_forecast.{name}"
-    fixed = {"cell": name, "features": len(setup.features), "target_steps": setup.windows.target_steps,
-             "target_feature": setup.features.index(TARGET)}
+    key = f"{MODELS}.{name}"
+    fixed = {
+        "cell": name,
+        "features": len(setup.features),
+        "target_steps": setup.windows.target_steps,
+        "target_feature": setup.features.index(TARGET),
+    }
     model_values, train_values = params.partition(
         params.section(all_params, key, path), ForecastConfig, TrainConfig, key, path, fixed
     )

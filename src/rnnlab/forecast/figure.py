@@ -1,16 +1,14 @@
 """The lab's figure: a few test windows with 5 input days, the true 2 days and every model's forecast."""
+
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import torch
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+from rnnlab.forecast.config import STEPS_PER_HOUR
+from rnnlab.plotting import plt, save_figure
 
-from rnnlab.io import atomic_path  # noqa: E402
-
-STEP_HOURS = 1 / 6
+STEP_HOURS = 1 / STEPS_PER_HOUR
 
 
 def plot_windows(
@@ -37,8 +35,5 @@ def plot_windows(
         axis.axvline(0, color="grey", linestyle=":")
     axes[-1, 0].set_xlabel("hours from the forecast time")
     axes[0, 0].legend(ncol=4, fontsize="small")
-    figure.tight_layout()
-    with atomic_path(path) as temporary:
-        figure.savefig(temporary, format="png", dpi=90)
-    plt.close(figure)
+    save_figure(figure, path)
     return chosen

@@ -1,4 +1,6 @@
 """Jena weather station files: parsing, a regular 10-minute grid, gaps, features, normalisation."""
+
+import bisect
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -7,13 +9,16 @@ import numpy as np
 import pandas as pd
 
 from rnnlab.errors import RnnlabError
+from rnnlab.station import STEP
 
 log = logging.getLogger(__name__)
 
 # The timestamp column of each format the station's data come in, and how it is written: the station's own
 # files and the Keras file; the 2020 file as re-published for the forecasting benchmarks.
-TIMESTAMPS = {"Date Time": ("%d.%m.%Y %H:%M:%S", "dd.mm.YYYY HH:MM:SS"), "date": ("%Y-%m-%d %H:%M:%S", "YYYY-mm-dd HH:MM:SS")}
-STEP = pd.Timedelta(minutes=10)
+TIMESTAMPS = {
+    "Date Time": ("%d.%m.%Y %H:%M:%S", "dd.mm.YYYY HH:MM:SS"),
+    "date": ("%Y-%m-%d %H:%M:%S", "YYYY-mm-dd HH:MM:SS"),
+}
 TARGET = "T (degC)"
 # Physically possible values at a mid-European station; anything outside (the -9999 sentinels of the
 # station's files included) is treated as missing.
@@ -34,6 +39,12 @@ PHYSICAL_LIMITS = {
     "wd (deg)": (0.0, 360.0),
 }
 DERIVED = {"hour": lambda index: index.hour + index.minute / 60.0}
+# A file is refused once more than this share of its rows would have to move to put it in time order. Rows
+# logged late or a block pasted twice move a handful, and sorting them is safe. A month-first file whose days
+# are all 12 or less parses without error as day-first, but each month's days land in different months, which
+# puts about half the rows out of place once two months are read: sorting would hide wrong dates. Rows that
+# must move, not backward steps, because that month-first file steps back only once a month.
+MAX_SHARE_OUT_OF_PLACE = 0.1
 
 
 class StationFileError(RnnlabError, ValueError):
@@ -54,16 +65,56 @@ def read_station_files(paths: list[str | Path], columns: list[str]) -> pd.DataFr
             )
         missing = [c for c in columns if c not in frame.columns]
         if missing:
-            raise StationFileError(f"{path}: missing column(s) {missing}; expected the station's columns {list(frame.columns[:3])}...")
+            raise StationFileError(
+                f"{path}: missing column(s) {missing}; expected the station's columns {list(frame.columns[:3])}..."
+            )
         stamp_format, written = TIMESTAMPS[timestamp]
         stamps = pd.to_datetime(frame[timestamp], format=stamp_format, errors="coerce")
         if stamps.isna().any():
             row = int(stamps.isna().to_numpy().argmax())
             raise StationFileError(
-                f"{path}: column {timestamp!r} at data row {row + 1} is {frame[timestamp].iloc[row]!r}; expected {written}"
+                f"{path}: column {timestamp!r} at data row {row + 1} is {frame[timestamp].iloc[row]!r}; "
+                f"expected {written}"
             )
+        _check_time_order(path, frame[timestamp], stamps, written)
         frames.append(frame[columns].apply(pd.to_numeric, errors="coerce").set_axis(stamps.rename("time")))
     return pd.concat(frames).sort_index(kind="stable")
+
+
+def _check_time_order(path: str | Path, as_written: pd.Series, stamps: pd.Series, written: str) -> None:
+    """Warn about rows earlier than the row before them (they are sorted into place); refuse the file when
+    more than ``MAX_SHARE_OUT_OF_PLACE`` of its rows are out of place."""
+    backward = (stamps.diff() < pd.Timedelta(0)).to_numpy()
+    if not backward.any():
+        return
+    row = int(backward.argmax())
+    # Line numbers count the header as line 1.
+    first = f"line {row + 2} ({as_written.iloc[row]!r}, after {as_written.iloc[row - 1]!r})"
+    out_of_place = _rows_out_of_place(stamps)
+    if out_of_place > MAX_SHARE_OUT_OF_PLACE * len(stamps):
+        raise StationFileError(
+            f"{path}: rows out of time order from {first}, {out_of_place} of {len(stamps)} rows out of place; "
+            f"expected rows in time order with timestamps written {written} (is the date written month-first?)"
+        )
+    log.warning(
+        "%s: %d row(s) earlier than the row before them, first %s; sorted into time order",
+        path,
+        int(backward.sum()),
+        first,
+    )
+
+
+def _rows_out_of_place(stamps: pd.Series) -> int:
+    """The fewest rows that must move to put ``stamps`` in order: all but a longest non-decreasing subsequence."""
+    # Patience sorting: tails[k] is the smallest last value of a non-decreasing subsequence of length k + 1.
+    tails: list[int] = []
+    for value in stamps.to_numpy().astype("int64").tolist():
+        position = bisect.bisect_right(tails, value)
+        if position == len(tails):
+            tails.append(value)
+        else:
+            tails[position] = value
+    return len(stamps) - len(tails)
 
 
 @dataclass

@@ -1,9 +1,10 @@
 """Forecaster: one of our recurrent networks reads the past steps; a linear head corrects a base forecast."""
+
 import torch
 from torch import nn
 
+from rnnlab.forecast.base import LAGS, fit_blend_decay, fit_linear, handover, weighted
 from rnnlab.forecast.config import ForecastConfig
-from rnnlab.forecast.evaluate import LAGS, fit_blend_decay, fit_linear, handover, weighted
 from rnnlab.nn import network
 
 
@@ -46,3 +47,11 @@ class Forecaster(nn.Module):
         _, hidden = self.recurrent(inputs - inputs.mean(1, keepdim=True) if self.config.centre_inputs else inputs)
         summary = self.recurrent.last_layer_states(hidden)
         return self.base_forecast(inputs) + self.head(self.dropout(summary))
+
+
+@torch.no_grad()
+def predict(model: Forecaster, inputs: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
+    """The model's forecasts (normalised) of every window of ``inputs``, in batches, on the CPU."""
+    model.eval()
+    device = next(model.parameters()).device
+    return torch.cat([model(chunk.to(device)).float().cpu() for chunk in inputs.split(batch_size)])

@@ -1,4 +1,5 @@
 """Training the forecaster on windows and predicting temperatures in degrees Celsius."""
+
 from pathlib import Path
 
 import torch
@@ -6,17 +7,10 @@ from torch.nn import functional as F
 
 from rnnlab.config import TrainConfig
 from rnnlab.forecast.config import ForecastConfig
-from rnnlab.forecast.model import Forecaster
-from rnnlab.io import read_tensors
+from rnnlab.forecast.model import Forecaster, predict
 from rnnlab.forecast.windows import target_scale
-from rnnlab.training import FitResult, fit, start_run
-
-
-@torch.no_grad()
-def predict(model: Forecaster, inputs: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
-    model.eval()
-    device = next(model.parameters()).device
-    return torch.cat([model(chunk.to(device)).float().cpu() for chunk in inputs.split(batch_size)])
+from rnnlab.training.loop import Task, fit, start_run
+from rnnlab.training.progress import FitResult, TrainingOutputs
 
 
 def train_forecaster(
@@ -24,8 +18,7 @@ def train_forecaster(
     train_config: TrainConfig,
     windows: str | Path,
     target: str,
-    checkpoint_path: str | Path,
-    live_dir: str | Path,
+    outputs: TrainingOutputs,
 ) -> FitResult:
     """Trains on the train windows with MSE on normalised temperature; keeps the best by validation loss."""
     generator, device, train, val = start_run(train_config, windows)
@@ -38,8 +31,11 @@ def train_forecaster(
         order = torch.randperm(len(train["inputs"]), generator=epoch_generator)
         # Each batch with its number of predicted values: the mean's normaliser.
         return [
-            (train["inputs"][rows].to(device), train["targets"][rows].to(device),
-             torch.tensor(float(train["targets"][rows].numel()), device=device))
+            (
+                train["inputs"][rows].to(device),
+                train["targets"][rows].to(device),
+                torch.tensor(float(train["targets"][rows].numel()), device=device),
+            )
             for rows in order.split(train_config.batch_size)
         ]
 
@@ -54,7 +50,5 @@ def train_forecaster(
             "mae_degc": ((predicted - val["targets"]).abs().mean() * std).item(),
         }
 
-    return fit(
-        model, batches, batch_loss, validate, train_config, generator, model_config.to_dict(),
-        checkpoint_path, live_dir, monitor="loss", higher_is_better=False,
-    )
+    task = Task(model, model_config.to_dict(), batches, batch_loss, validate, monitor="loss", higher_is_better=False)
+    return fit(task, train_config, generator, outputs)

@@ -1,14 +1,16 @@
 """Sliding windows over the prepared series: inputs of past steps, targets the next temperatures; and the
 windows read back in degrees Celsius."""
+
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
 
-from rnnlab.forecast.jena import STEP, TARGET, StationFileError
 from rnnlab.forecast.config import Periods, WindowConfig
+from rnnlab.forecast.jena import TARGET, StationFileError
 from rnnlab.io import read_json, read_tensors
+from rnnlab.station import STEP
 
 
 def window_starts(complete: np.ndarray, first: int, last: int, span: int, stride: int) -> np.ndarray:

@@ -1,6 +1,7 @@
 """The simple forecasts the networks must beat: the last value held, and a linear map from the lookback to
 the horizon fitted by least squares on the training windows (shared by every channel, each window's last value
 taken out first, as NLinear does)."""
+
 import torch
 
 from rnnlab.long_horizon.data import windows
@@ -28,7 +29,7 @@ class Linear:
         gram = torch.zeros(input_steps + 1, input_steps + 1, dtype=torch.float64)
         cross = torch.zeros(input_steps + 1, horizon, dtype=torch.float64)
         for chunk in windows(series, input_steps + horizon).split(batch_size):
-            chunk = chunk - chunk[..., input_steps - 1: input_steps]
+            chunk = chunk - chunk[..., input_steps - 1 : input_steps]
             lookback = _with_constant(chunk[..., :input_steps].reshape(-1, input_steps))
             target = chunk[..., input_steps:].reshape(-1, horizon)
             # Each chunk's products in float32 (fast), summed over chunks in float64.

@@ -1,4 +1,5 @@
 """The long-horizon benchmark's settings: the lookback, the horizons, and each forecaster with its training."""
+
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -68,9 +69,15 @@ def input_steps(all_params: dict, path: str | Path = params.PARAMS_FILE) -> int:
 
 def horizons(all_params: dict, path: str | Path = params.PARAMS_FILE) -> list[int]:
     values = params.section(all_params, f"{SECTION}.horizons", path)
-    if (not isinstance(values, list) or not values or len(set(values)) != len(values)
-            or any(not isinstance(v, int) or isinstance(v, bool) or v < 1 for v in values)):
-        raise params.ParamsError(f"{path}: {SECTION}.horizons must be a list of distinct positive integers, got {values!r}")
+    if (
+        not isinstance(values, list)
+        or not values
+        or len(set(values)) != len(values)
+        or any(not isinstance(v, int) or isinstance(v, bool) or v < 1 for v in values)
+    ):
+        raise params.ParamsError(
+            f"{path}: {SECTION}.horizons must be a list of distinct positive integers, got {values!r}"
+        )
     return values
 
 
@@ -95,5 +102,8 @@ def forecaster(
         {k: v for k, v in values.items() if k not in objective_names}, SegmentConfig, TrainConfig, key, path, fixed
     )
     objective = params.build(Objective, {k: v for k, v in values.items() if k in objective_names}, key, path)
-    return (params.build(SegmentConfig, model_values, key, path, **fixed), objective,
-            params.build(TrainConfig, train_values, key, path))
+    return (
+        params.build(SegmentConfig, model_values, key, path, **fixed),
+        objective,
+        params.build(TrainConfig, train_values, key, path),
+    )

@@ -7,6 +7,7 @@ split is by row counts: the first ``int(0.7 N)`` rows train, the last ``int(0.2 
 the validation and test windows' lookback reaches back across their first boundary. Every channel is
 standardised with the mean and (population) standard deviation of the training rows. Windows have stride 1.
 """
+
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ import pandas as pd
 import torch
 
 from rnnlab.errors import RnnlabError
+from rnnlab.station import STEP
 
 TIMESTAMP = "date"
 # The loaders move this column last; the benchmark's other channels keep the file's order.
@@ -21,7 +23,6 @@ LAST_CHANNEL = "OT"
 TEMPERATURE = "T (degC)"
 TRAIN_SHARE, TEST_SHARE = 0.7, 0.2
 SPLITS = ("train", "val", "test")
-STEP = pd.Timedelta(minutes=10)
 # What the station writes for a value it did not measure.
 MISSING_VALUE = -9999
 
@@ -49,7 +50,8 @@ def read_benchmark(path: str | Path) -> tuple[pd.Series, list[str], np.ndarray]:
         bad = np.flatnonzero(values.isna().to_numpy())
         if len(bad):
             raise BenchmarkFileError(
-                f"{path}: row {bad[0] + 2}, column {channel!r}: expected a number, found {frame[channel].iloc[bad[0]]!r}"
+                f"{path}: row {bad[0] + 2}, column {channel!r}: expected a number, "
+                f"found {frame[channel].iloc[bad[0]]!r}"
             )
     return frame[TIMESTAMP], channels, frame[channels].to_numpy(dtype=np.float64)
 
@@ -60,8 +62,10 @@ def split_rows(rows: int, input_steps: int) -> dict[str, tuple[int, int]]:
     train, test = int(rows * TRAIN_SHARE), int(rows * TEST_SHARE)
     val = rows - train - test
     if train < input_steps + 1 or val < 1 or test < 1:
-        raise ValueError(f"{rows} rows are too few to split into training windows of {input_steps} steps and a "
-                         f"validation and test period")
+        raise ValueError(
+            f"{rows} rows are too few to split into training windows of {input_steps} steps and a "
+            f"validation and test period"
+        )
     return {"train": (0, train), "val": (train - input_steps, train + val), "test": (rows - test - input_steps, rows)}
 
 
@@ -82,15 +86,19 @@ def faults(stamps: pd.Series, channels: list[str], values: np.ndarray, splits: d
         return max((start, name) for name, start in own_split.items() if start <= row)[1]
 
     repeated = [int(row) for row in np.flatnonzero(times.duplicated().to_numpy())]
-    gaps = [{"after": str(stamps.iloc[i - 1]), "missing_steps": int(step / STEP) - 1, "split": split_of(i)}
-            for i, step in steps[steps > STEP].items()]
+    gaps = [
+        {"after": str(stamps.iloc[i - 1]), "missing_steps": int(step / STEP) - 1, "split": split_of(i)}
+        for i, step in steps[steps > STEP].items()
+    ]
     sentinel = {}
     for column, channel in enumerate(channels):
         rows = np.flatnonzero(values[:, column] == MISSING_VALUE)
         if len(rows):
             sentinel[channel] = {name: int(sum(split_of(r) == name for r in rows)) for name in SPLITS}
     return {
-        "repeated_rows": [{"line": row + 2, "timestamp": str(stamps.iloc[row]), "split": split_of(row)} for row in repeated],
+        "repeated_rows": [
+            {"line": row + 2, "timestamp": str(stamps.iloc[row]), "split": split_of(row)} for row in repeated
+        ],
         "gaps": gaps,
         f"cells_{MISSING_VALUE}": sentinel,
     }

@@ -7,6 +7,7 @@ by one more step of the same network whose input says which segment (a learned p
 channel (a learned channel embedding) it is to give. Each window's own level is taken out before and put
 back after, so that the network learns shapes rather than the season's level.
 """
+
 import math
 
 import torch
@@ -39,8 +40,10 @@ class SegmentForecaster(nn.Module):
         """(batch, channels, input_steps) -> (batch, channels, horizon), in the inputs' units."""
         batch, channels, steps = history.shape
         if steps != self.config.input_steps or channels != self.config.channels:
-            raise ValueError(f"expected (batch, {self.config.channels}, {self.config.input_steps}) windows, got "
-                             f"{tuple(history.shape)}")
+            raise ValueError(
+                f"expected (batch, {self.config.channels}, {self.config.input_steps}) windows, got "
+                f"{tuple(history.shape)}"
+            )
         if self.config.level == "last":
             shift, scale = history[..., -1:].detach(), None
         else:
@@ -50,16 +53,21 @@ class SegmentForecaster(nn.Module):
         segments = levelled.reshape(batch * channels, self.segments_in, self.config.segment)
         _, state = self.recurrent(torch.relu(self.embed(segments)))
         # One query per (channel, output segment): half says which segment, half which channel.
-        queries = torch.cat([
-            self.position.expand(channels, -1, -1),
-            self.channel[:, None, :].expand(-1, self.segments_out, -1),
-        ], dim=-1)
+        queries = torch.cat(
+            [
+                self.position.expand(channels, -1, -1),
+                self.channel[:, None, :].expand(-1, self.segments_out, -1),
+            ],
+            dim=-1,
+        )
         queries = queries.expand(batch, -1, -1, -1).reshape(batch * channels * self.segments_out, 1, -1)
         # Each series' final state starts every one of its output segments' decoding step.
         repeated = tuple(s.repeat_interleave(self.segments_out, dim=1) for s in _states(state))
         decoded, _ = self.recurrent(queries, repeated if isinstance(state, tuple) else repeated[0])
         forecast = self.project(self.dropout(decoded[:, 0]))
-        forecast = forecast.reshape(batch, channels, self.segments_out * self.config.segment)[..., :self.config.horizon]
+        forecast = forecast.reshape(batch, channels, self.segments_out * self.config.segment)[
+            ..., : self.config.horizon
+        ]
         return forecast + shift if scale is None else forecast * scale + shift
 
 

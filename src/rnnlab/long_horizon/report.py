@@ -1,5 +1,6 @@
 """The benchmark's result files: each forecast's test errors (JSON), its errors by step ahead (CSV), and the
 table of our runs beside the published numbers (Markdown)."""
+
 import csv
 from pathlib import Path
 
@@ -11,8 +12,15 @@ from rnnlab.long_horizon.published import HORIZONS, PUBLISHED
 from rnnlab.long_horizon.score import Forecast, score
 
 
-def write_scores(forecasts: dict[str, Forecast], series: str | Path, test: torch.Tensor, input_steps: int,
-                 horizon: int, metrics: str | Path, by_step: str | Path) -> dict:
+def write_scores(
+    forecasts: dict[str, Forecast],
+    series: str | Path,
+    test: torch.Tensor,
+    input_steps: int,
+    horizon: int,
+    metrics: str | Path,
+    by_step: str | Path,
+) -> dict:
     """Scores each named forecast on every test window: {mse, mae, temperature_mae_degc, windows} under its
     name in ``metrics`` (the fields alone for a single forecast), and each one's MSE by step ahead as a column
     of the CSV ``by_step``."""
@@ -28,8 +36,10 @@ def write_scores(forecasts: dict[str, Forecast], series: str | Path, test: torch
             "windows": scores["windows"],
         }
         steps[name] = scores["mse_by_step"]
-        print(f"horizon {horizon}, {name}: test MSE {scores['mse']:.4f}, MAE {scores['mae']:.4f} "
-              f"({scores['windows']} windows); temperature MAE {results[name]['temperature_mae_degc']:.3f} degC")
+        print(
+            f"horizon {horizon}, {name}: test MSE {scores['mse']:.4f}, MAE {scores['mae']:.4f} "
+            f"({scores['windows']} windows); temperature MAE {results[name]['temperature_mae_degc']:.3f} degC"
+        )
     with atomic_path(by_step) as temporary, open(temporary, "w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         writer.writerow(["step", *steps])

@@ -1,5 +1,6 @@
 """Scoring forecasts as the benchmark does: MSE and MAE on the standardised values, averaged over every test
 window, channel and step (no window left out), and the temperature channel's MAE in degrees Celsius."""
+
 from collections.abc import Callable
 
 import torch

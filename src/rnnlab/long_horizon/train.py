@@ -1,4 +1,5 @@
 """Training the segment forecaster on the benchmark's training windows; the best epoch by validation MSE."""
+
 from pathlib import Path
 
 import torch
@@ -9,7 +10,8 @@ from rnnlab.long_horizon.config import Objective, SegmentConfig
 from rnnlab.long_horizon.data import windows
 from rnnlab.long_horizon.model import SegmentForecaster
 from rnnlab.long_horizon.score import model_forecast, score
-from rnnlab.training import FitResult, fit, start_run
+from rnnlab.training.loop import Task, fit, start_run
+from rnnlab.training.progress import FitResult, TrainingOutputs
 
 LOSSES = {"mse": F.mse_loss, "mae": F.l1_loss}
 
@@ -19,8 +21,7 @@ def train_segment_forecaster(
     objective: Objective,
     train_config: TrainConfig,
     series: str | Path,
-    checkpoint_path: str | Path,
-    live_dir: str | Path,
+    outputs: TrainingOutputs,
 ) -> FitResult:
     """Each epoch, ``objective.windows_per_epoch`` training windows (all when 0) in a fresh random draw."""
     generator, device, train, val = start_run(train_config, series)
@@ -33,20 +34,22 @@ def train_segment_forecaster(
     def batches(epoch_generator: torch.Generator):
         drawn = torch.randperm(len(train_windows), generator=epoch_generator)[:per_epoch]
         # Each batch with its number of predicted values: the mean's normaliser.
-        return [(rows, torch.tensor(float(len(rows) * model_config.channels * model_config.horizon)))
-                for rows in drawn.split(train_config.batch_size)]
+        return [
+            (rows, torch.tensor(float(len(rows) * model_config.channels * model_config.horizon)))
+            for rows in drawn.split(train_config.batch_size)
+        ]
 
     def batch_loss(model: SegmentForecaster, batch) -> torch.Tensor:
         rows, normaliser = batch
         chosen = train_windows[rows].to(device)
-        predicted = model(chosen[..., :model_config.input_steps])
-        return loss_function(predicted, chosen[..., model_config.input_steps:], reduction="sum") / normaliser.to(device)
+        predicted = model(chosen[..., : model_config.input_steps])
+        return loss_function(predicted, chosen[..., model_config.input_steps :], reduction="sum") / normaliser.to(
+            device
+        )
 
     def validate(model: SegmentForecaster) -> dict[str, float]:
         scores = score(model_forecast(model), val["values"], model_config.input_steps, model_config.horizon)
         return {"mse": scores["mse"], "mae": scores["mae"]}
 
-    return fit(
-        model, batches, batch_loss, validate, train_config, generator, model_config.to_dict(),
-        checkpoint_path, live_dir, monitor="mse", higher_is_better=False,
-    )
+    task = Task(model, model_config.to_dict(), batches, batch_loss, validate, monitor="mse", higher_is_better=False)
+    return fit(task, train_config, generator, outputs)

@@ -1,4 +1,5 @@
 """The bar every recurrent classifier must clear: TF-IDF of the jieba tokens and a linear SVM."""
+
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.svm import LinearSVC

@@ -1,4 +1,5 @@
 """The text chain's settings: Word2Vec, tensorize, and each classifier with its training."""
+
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -7,7 +8,16 @@ from rnnlab.config import TrainConfig, integer_at_least, model_names, require_at
 
 POOLINGS = ("last", "max", "mean", "max_mean")
 # Sizes that come from the data, not from params.yaml; stand-ins while only the file is checked.
-PLACEHOLDER_DIMENSIONS = {"vocab_size": 2, "embedding_dim": 1, "classes": 2, "character_vocab_size": 1, "chars_per_word": 0}
+PLACEHOLDER_DIMENSIONS = {
+    "vocab_size": 2,
+    "embedding_dim": 1,
+    "classes": 2,
+    "character_vocab_size": 1,
+    "chars_per_word": 0,
+}
+
+# The section of params.yaml with one block per text model.
+MODELS = "train_text"
 
 
 @dataclass(frozen=True)
@@ -59,7 +69,7 @@ def check(all_params: dict, path: str | Path = params.PARAMS_FILE) -> None:
     word2vec(all_params, path)
     max_len(all_params, path)
     chars_per_word(all_params, path)
-    for name in model_names(all_params, "train", path):
+    for name in model_names(all_params, MODELS, path):
         text_training(all_params, name, PLACEHOLDER_DIMENSIONS, path)
 
 
@@ -89,8 +99,8 @@ def chars_per_word(all_params: dict, path: str | Path = params.PARAMS_FILE) -> i
 def text_training(
     all_params: dict, name: str, dimensions: dict, path: str | Path = params.PARAMS_FILE
 ) -> tuple[ClassifierConfig, TrainConfig]:
-    """The classifier and training settings of ``train.<name>``."""
-    key = f"train.{name}"
+    """The classifier and training settings of ``train_text.<name>``."""
+    key = f"{MODELS}.{name}"
     model_values, train_values = params.partition(
         params.section(all_params, key, path), ClassifierConfig, TrainConfig, key, path, ["cell", *dimensions]
     )

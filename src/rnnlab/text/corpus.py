@@ -1,4 +1,5 @@
 """The review corpus: reading the CSV, jieba segmentation, and the lab's split by row number."""
+
 import functools
 import logging
 import multiprocessing
@@ -78,8 +79,12 @@ def segment(frame: pd.DataFrame, workers: int, max_chars: int) -> pd.DataFrame:
         log.warning("%d review(s) missing, given no tokens: rows %s", empty.sum(), frame.loc[empty, "row"].tolist())
     long = frame["review"].str.len() > max_chars
     if long.any():
-        log.warning("%d review(s) longer than %d characters, cut to them: rows %s", long.sum(), max_chars,
-                    frame.loc[long, "row"].tolist())
+        log.warning(
+            "%d review(s) longer than %d characters, cut to them: rows %s",
+            long.sum(),
+            max_chars,
+            frame.loc[long, "row"].tolist(),
+        )
     reviews = frame["review"].fillna("").tolist()
     chunks = [reviews[start : start + 2000] for start in range(0, len(reviews), 2000)]
     tokenize_chunk = functools.partial(tokenize, max_chars=max_chars)

@@ -3,13 +3,16 @@
 The classifier is an ensemble of ``members`` such networks trained side by side; it predicts the mean of
 their class probabilities.
 """
+
 import math
+
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from rnnlab.text.config import ClassifierConfig
 from rnnlab.nn import network
+from rnnlab.text.config import ClassifierConfig
+
 
 class TextClassifier(nn.Module):
     """``embeddings`` and ``word_characters`` come from tensorize; a checkpoint's state replaces them."""
@@ -17,13 +20,14 @@ class TextClassifier(nn.Module):
     Config = ClassifierConfig
 
     def __init__(
-        self, config: ClassifierConfig, embeddings: torch.Tensor | None = None, word_characters: torch.Tensor | None = None
+        self,
+        config: ClassifierConfig,
+        embeddings: torch.Tensor | None = None,
+        word_characters: torch.Tensor | None = None,
     ):
         super().__init__()
         self.config = config
-        self.members = nn.ModuleList(
-            ReviewNetwork(config, embeddings, word_characters) for _ in range(config.members)
-        )
+        self.members = nn.ModuleList(ReviewNetwork(config, embeddings, word_characters) for _ in range(config.members))
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Log of the members' mean class probabilities for padded ``ids`` (batch, time) with true ``lengths``."""
@@ -40,7 +44,10 @@ class ReviewNetwork(nn.Module):
     """One member: word plus mean character embeddings, recurrent network, pooling, linear head."""
 
     def __init__(
-        self, config: ClassifierConfig, embeddings: torch.Tensor | None = None, word_characters: torch.Tensor | None = None
+        self,
+        config: ClassifierConfig,
+        embeddings: torch.Tensor | None = None,
+        word_characters: torch.Tensor | None = None,
     ):
         super().__init__()
         self.config = config
@@ -56,7 +63,8 @@ class ReviewNetwork(nn.Module):
         self.register_buffer(
             "word_characters",
             torch.zeros(config.vocab_size, config.chars_per_word, dtype=torch.int64)
-            if word_characters is None else word_characters.clone(),
+            if word_characters is None
+            else word_characters.clone(),
         )
         self.recurrent = network(config.cell, config.embedding_dim, config.hidden, config.layers, config.dropout)
         features = config.hidden * self.recurrent.num_directions
@@ -89,3 +97,18 @@ class ReviewNetwork(nn.Module):
         if self.config.pooling in ("mean", "max_mean"):
             pooled.append(padded.sum(1) / lengths.to(padded.device)[:, None])
         return torch.cat(pooled, dim=1)
+
+
+@torch.no_grad()
+def predict_logits(
+    model: TextClassifier | ReviewNetwork, ids: torch.Tensor, lengths: torch.Tensor, batch_size: int = 512
+) -> torch.Tensor:
+    """The classifier's (or one member's) output for every row of padded ``ids``, in batches sorted by length."""
+    model.eval()
+    device = next(model.parameters()).device
+    order = torch.argsort(lengths, descending=True)
+    logits = torch.empty(len(ids), model.config.classes)
+    for rows in order.split(batch_size):
+        length = lengths[rows]
+        logits[rows] = model(ids[rows, : int(length.max())].to(device), length).float().cpu()
+    return logits

@@ -1,5 +1,6 @@
 """Scoring a classifier's test predictions and writing what DVC tracks of them: no model code, so that the
 TF-IDF baseline depends on none."""
+
 from pathlib import Path
 
 import pandas as pd
@@ -12,9 +13,7 @@ from rnnlab.io import atomic_path, write_json
 def scores(labels: torch.Tensor, predicted: torch.Tensor, names: list[str]) -> dict:
     """Accuracy, macro-F1 and per-class precision/recall/F1/support."""
     classes = list(range(len(names)))
-    precision, recall, f1, support = precision_recall_fscore_support(
-        labels, predicted, labels=classes, zero_division=0
-    )
+    precision, recall, f1, support = precision_recall_fscore_support(labels, predicted, labels=classes, zero_division=0)
     return {
         "accuracy": float(accuracy_score(labels, predicted)),
         "macro_f1": float(f1.mean()),
@@ -40,8 +39,14 @@ def per_class_table(metrics: dict) -> str:
 
 
 def write_report(
-    name: str, labels: torch.Tensor, predicted: torch.Tensor, names: list[str], extra: dict,
-    metrics_path: str | Path, confusion_path: str | Path, per_class_path: str | Path,
+    name: str,
+    labels: torch.Tensor,
+    predicted: torch.Tensor,
+    names: list[str],
+    extra: dict,
+    metrics_path: str | Path,
+    confusion_path: str | Path,
+    per_class_path: str | Path,
 ) -> dict:
     """Scores plus ``extra`` as JSON, the confusion pairs and per-class F1 as CSV for DVC plots; prints the table."""
     metrics = {**scores(labels, predicted, names), **extra}

@@ -1,4 +1,5 @@
 """Word2Vec embeddings and the fixed-length id tensors the classifiers read."""
+
 import hashlib
 from collections.abc import Iterable
 
@@ -6,8 +7,8 @@ import numpy as np
 import torch
 from gensim.models import KeyedVectors, Word2Vec
 
-from rnnlab.text.corpus import BEGIN, END, sentence
 from rnnlab.text.config import Word2VecConfig
+from rnnlab.text.corpus import BEGIN, END, sentence
 
 PAD, UNKNOWN = "<pad>", "<unk>"
 MARKERS = (PAD, UNKNOWN, BEGIN, END)

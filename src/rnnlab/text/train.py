@@ -1,4 +1,5 @@
 """Training, predicting and scoring the review classifier."""
+
 from pathlib import Path
 
 import torch
@@ -6,11 +7,13 @@ from safetensors import safe_open
 from torch.nn import functional as F
 
 from rnnlab.config import TrainConfig
-from rnnlab.text.config import ClassifierConfig
 from rnnlab.io import read_json, read_tensors
-from rnnlab.text.model import ReviewNetwork, TextClassifier
+from rnnlab.text.config import ClassifierConfig
+from rnnlab.text.model import TextClassifier, predict_logits
 from rnnlab.text.report import scores
-from rnnlab.training import FitResult, fit, rank_and_world, start_run
+from rnnlab.training.loop import Task, fit, start_run
+from rnnlab.training.progress import FitResult, TrainingOutputs
+from rnnlab.training.ranks import rank_and_world
 
 # Batches are drawn from pools of this many batches sorted by length, so a batch's sequences have
 # similar lengths and the packed recurrence runs few steps past the shortest ones.
@@ -36,21 +39,6 @@ def class_weights(labels: torch.Tensor, classes: int, power: float) -> torch.Ten
     return (weights / (weights[labels].mean())).float()
 
 
-@torch.no_grad()
-def predict_logits(
-    model: TextClassifier | ReviewNetwork, ids: torch.Tensor, lengths: torch.Tensor, batch_size: int = 512
-) -> torch.Tensor:
-    """The classifier's (or one member's) output for every row of padded ``ids``, in batches sorted by length."""
-    model.eval()
-    device = next(model.parameters()).device
-    order = torch.argsort(lengths, descending=True)
-    logits = torch.empty(len(ids), model.config.classes)
-    for rows in order.split(batch_size):
-        length = lengths[rows]
-        logits[rows] = model(ids[rows, : int(length.max())].to(device), length).float().cpu()
-    return logits
-
-
 def data_dimensions(tensors: str | Path) -> dict[str, int]:
     """The sizes a classifier must be built with for the data in ``tensors``."""
     with safe_open(str(Path(tensors) / "embeddings.safetensors"), "pt") as stored:
@@ -69,8 +57,7 @@ def train_classifier(
     model_config: ClassifierConfig,
     train_config: TrainConfig,
     tensors: str | Path,
-    checkpoint_path: str | Path,
-    live_dir: str | Path,
+    outputs: TrainingOutputs,
 ) -> FitResult:
     """Trains on the train split, keeps the best checkpoint by validation macro-F1."""
     generator, device, train, val = start_run(train_config, tensors)
@@ -85,8 +72,12 @@ def train_classifier(
 
     def batch(rows: torch.Tensor):
         """A member's batch, with the sum of its rows' class weights: the weighted mean's normaliser."""
-        return (train["ids"][rows, : int(train["lengths"][rows].max())].to(device), train["lengths"][rows],
-                train["labels"][rows].to(device), weights[train["labels"][rows]].sum().to(device))
+        return (
+            train["ids"][rows, : int(train["lengths"][rows].max())].to(device),
+            train["lengths"][rows],
+            train["labels"][rows].to(device),
+            weights[train["labels"][rows]].sum().to(device),
+        )
 
     def batches(epoch_generator: torch.Generator):
         """Each step, one batch per member: every member sees the epoch in its own order."""
@@ -113,7 +104,5 @@ def train_classifier(
             "macro_f1": scores(val["labels"], logits.argmax(1), names)["macro_f1"],
         }
 
-    return fit(
-        model, batches, batch_loss, validate, train_config, generator, model_config.to_dict(),
-        checkpoint_path, live_dir, monitor="macro_f1", higher_is_better=True,
-    )
+    task = Task(model, model_config.to_dict(), batches, batch_loss, validate, monitor="macro_f1", higher_is_better=True)
+    return fit(task, train_config, generator, outputs)

@@ -1,5 +1,6 @@
-"""prepare_jena@<setup>: the setup's station file(s) -> regular grid with gaps marked (parquet), the training
+"""prepare_station@<setup>: the setup's station file(s) -> regular grid with gaps marked (parquet), the training
 period's normalisation (JSON), and what preparing found (JSON)."""
+
 import logging
 import sys
 
@@ -16,7 +17,7 @@ from rnnlab.forecast.jena import (
 from rnnlab.forecast.windows import period_coverage, shortened
 from rnnlab.io import atomic_path, write_json
 from rnnlab.params import ParamsError
-from rnnlab.errors import run_stage
+from rnnlab.stage import run_stage
 
 
 def main(setup_name, series, normalisation_path, report) -> None:
@@ -36,7 +37,7 @@ def main(setup_name, series, normalisation_path, report) -> None:
     write_json(report, {**prepared.report, "periods": coverage})
     print(prepared.report)
     for line in shortened(coverage):
-        print(f"prepare_jena@{setup.name}: {line} (recorded in {report})", file=sys.stderr)
+        print(f"prepare_station@{setup.name}: {line} (recorded in {report})", file=sys.stderr)
 
 
 if __name__ == "__main__":
