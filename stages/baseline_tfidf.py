@@ -27,4 +27,4 @@ def main(split_dir, metrics, confusion, per_class, timing) -> None:
 
 
 if __name__ == "__main__":
-    run_stage(main)
+    run_stage(main, threads=True)

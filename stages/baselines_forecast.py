@@ -33,4 +33,4 @@ def main(windows, metrics, horizon) -> None:
 
 
 if __name__ == "__main__":
-    run_stage(main)
+    run_stage(main, threads=True)

@@ -22,4 +22,4 @@ def main(name, checkpoint, windows, metrics, horizon, predictions) -> None:
 
 
 if __name__ == "__main__":
-    run_stage(main)
+    run_stage(main, threads=True, flush_denormals=True)

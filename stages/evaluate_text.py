@@ -27,4 +27,4 @@ def main(name, checkpoint, tensors, metrics, confusion, per_class) -> None:
 
 
 if __name__ == "__main__":
-    run_stage(main)
+    run_stage(main, threads=True, flush_denormals=True)

@@ -20,4 +20,4 @@ def main(horizon, series, metrics, by_step) -> None:
 
 
 if __name__ == "__main__":
-    run_stage(main)
+    run_stage(main, threads=True)

@@ -18,4 +18,4 @@ def main(name, checkpoint, series, metrics, by_step) -> None:
 
 
 if __name__ == "__main__":
-    run_stage(main)
+    run_stage(main, threads=True, flush_denormals=True)

@@ -20,4 +20,4 @@ def main(horizon, name, series, checkpoint, live, summary, timing) -> None:
 
 
 if __name__ == "__main__":
-    run_stage(main)
+    run_stage(main, threads=True, flush_denormals=True)

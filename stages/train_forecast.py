@@ -18,4 +18,4 @@ def main(setup_name, name, windows, checkpoint, live, summary, timing) -> None:
 
 
 if __name__ == "__main__":
-    run_stage(main)
+    run_stage(main, threads=True, flush_denormals=True)

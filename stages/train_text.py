@@ -16,4 +16,4 @@ def main(name, tensors, checkpoint, live, summary, timing) -> None:
 
 
 if __name__ == "__main__":
-    run_stage(main)
+    run_stage(main, threads=True, flush_denormals=True)
