@@ -102,22 +102,30 @@ def outputs_together() -> Iterator[None]:
     token = _pending.set(pending)
     try:
         yield
+        replace_together(pending.moves)
     except BaseException:
+        # Our own temporaries go; finished work that ``place`` was given (a training's) stays for the rerun.
         for source, _ in pending.moves:
             if source.name.endswith(".part"):
                 _remove(source)
         raise
     finally:
         _pending.reset(token)
-    try:
-        replace_together(pending.moves)
-    except OutputError:
-        for source, _ in pending.moves:
-            if source.name.endswith(".part"):
-                _remove(source)
-        raise
     for then in pending.then:
         then()
+
+
+@contextlib.contextmanager
+def removed_on_failure(temporary: Path, path: Path) -> Iterator[None]:
+    """``temporary`` deleted if the block fails; a failed write is one line naming ``path``."""
+    try:
+        yield
+    except OSError as error:
+        _remove(temporary)
+        raise cannot_write(path, error) from error
+    except BaseException:
+        _remove(temporary)
+        raise
 
 
 @contextlib.contextmanager
@@ -132,19 +140,13 @@ def atomic_path(path: str | Path, at_once: bool = False) -> Iterator[Path]:
         raise cannot_write(path, error) from error
     os.close(handle)
     temporary = Path(name)
-    try:
+    with removed_on_failure(temporary, path):
         os.chmod(temporary, FILE_MODE)
         yield temporary
         if at_once:
             replace_together([(temporary, path)])
         else:
             place([(temporary, path)])
-    except OSError as error:
-        _remove(temporary)
-        raise cannot_write(path, error) from error
-    except BaseException:
-        _remove(temporary)
-        raise
 
 
 @contextlib.contextmanager
@@ -157,17 +159,11 @@ def atomic_directory(path: str | Path) -> Iterator[Path]:
         temporary = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
     except OSError as error:
         raise cannot_write(path, error) from error
-    try:
+    with removed_on_failure(temporary, path):
         yield temporary
         # mkdtemp makes a private folder; the outputs are the team's, like every file the stages write.
         os.chmod(temporary, FILE_MODE | 0o111)
         place([(temporary, path)])
-    except OSError as error:
-        _remove(temporary)
-        raise cannot_write(path, error) from error
-    except BaseException:
-        _remove(temporary)
-        raise
 
 
 def write_bytes(path: str | Path, content: bytes, at_once: bool = False) -> None:

@@ -24,9 +24,7 @@ def load(path: str | Path = PARAMS_FILE) -> dict:
     """params.yaml as DVC reads it: a key written twice in one mapping is an error, as DVC makes it; so is a
     number that is not finite (.nan, .inf), named where it is written."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-        written = origins(yaml.compose(text, Loader=yaml.SafeLoader), path)
-        params = yaml.safe_load(text)
+        written, params = parsed(Path(path).read_text(encoding="utf-8"), path)
     except (OSError, yaml.YAMLError) as error:
         raise ParamsError(f"{path}: cannot read parameters: {error}") from error
     if not isinstance(params, dict):
@@ -35,6 +33,18 @@ def load(path: str | Path = PARAMS_FILE) -> dict:
         if isinstance(value, float) and not math.isfinite(value):
             raise ParamsError(f"{path}: {named(written, key)} must be a finite number, got {value}")
     return params
+
+
+def parsed(text: str, path: str | Path) -> tuple[dict[str, str], object]:
+    """From one parse: where each key's value is written (``origins``, read from the node graph before
+    building the values folds the merges into it) and the values."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        written = origins(root, path)
+        return written, None if root is None else loader.construct_document(root)
+    finally:
+        loader.dispose()
 
 
 def leaves(value, prefix: str = ""):
@@ -94,9 +104,8 @@ def written_as(path: str | Path, key: str, value) -> str:
     """``named`` for the file at ``path``, read again (errors are rare, and the loaded dict keeps no lines),
     where the file holds ``value`` at ``key``; else ``key``, as the settings did not come from that file."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-        written = origins(yaml.compose(text, Loader=yaml.SafeLoader), path)
-        in_file = dict(leaves(yaml.safe_load(text)))
+        written, params = parsed(Path(path).read_text(encoding="utf-8"), path)
+        in_file = dict(leaves(params))
     except (OSError, yaml.YAMLError, ParamsError):
         return key
     return named(written, key) if key in in_file and in_file[key] == value else key
