@@ -172,6 +172,10 @@ def warps(hidden: int) -> int:
 
 
 if triton is not None:
+    # The cell kinds as the kernels read them: a jit function may read a global only if it is a constexpr.
+    _RNN_TANH = tl.constexpr(KIND_RNN_TANH)
+    _GRU = tl.constexpr(KIND_GRU)
+    _LSTM = tl.constexpr(KIND_LSTM)
 
     @triton.jit
     def _tanh(x):
@@ -258,7 +262,7 @@ if triton is not None:
         """The h tile and, for the LSTM, the c tile (else h again)."""
         h = tl.load(h_ptr + state_at, mask=state_mask, other=0.0)
         c = h
-        if CELL == 3:
+        if CELL == _LSTM:
             c = tl.load(c_ptr + state_at, mask=state_mask, other=0.0)
         return h, c
 
@@ -289,7 +293,7 @@ if triton is not None:
     ):
         rows, cols, col_in, state_mask, state_at = _tile(batch, hidden, BLOCK_B, BLOCK_H)
         h, c = _load_state(h0_ptr, c0_ptr, state_at, state_mask, CELL)
-        GATES: tl.constexpr = 4 if CELL == 3 else 3 if CELL == 2 else 1
+        GATES: tl.constexpr = 4 if CELL == _LSTM else 3 if CELL == _GRU else 1
         mask, packed = _step_rows(sizes_ptr, offsets_ptr, 0, steps, rows, col_in, reverse)
         x0, x1, x2, x3, _ = _load_columns(projected_ptr, packed, cols, mask, hidden, GATES, GATES)
         # A while loop: Triton 3.6's interpreter cannot take range() of a scalar argument under NumPy 2.
@@ -302,7 +306,7 @@ if triton is not None:
             at = packed * hidden + cols[None, :]
             tl.store(previous_ptr + at, h, mask=mask)
             s_at = saved_ptr + packed * (SAVED * hidden) + cols[None, :]
-            if CELL == 3:
+            if CELL == _LSTM:
                 i = _sigmoid(
                     x0 + _hidden_gate(h, weight_ptr, bias_ptr, 0, hidden, cols, col_in, HAS_BIAS, BLOCK_H, PRECISION)
                 )
@@ -323,7 +327,7 @@ if triton is not None:
                 c_next = f * c + i * g
                 h_next = o * _tanh(c_next)
                 c = tl.where(mask, c_next, c)
-            elif CELL == 2:
+            elif CELL == _GRU:
                 r = _sigmoid(
                     x0 + _hidden_gate(h, weight_ptr, bias_ptr, 0, hidden, cols, col_in, HAS_BIAS, BLOCK_H, PRECISION)
                 )
@@ -339,12 +343,12 @@ if triton is not None:
                 h_next = n + z * (h - n)
             else:
                 pre = x0 + _hidden_gate(h, weight_ptr, bias_ptr, 0, hidden, cols, col_in, HAS_BIAS, BLOCK_H, PRECISION)
-                h_next = _tanh(pre) if CELL == 0 else tl.maximum(pre, 0.0)
+                h_next = _tanh(pre) if CELL == _RNN_TANH else tl.maximum(pre, 0.0)
             h = tl.where(mask, h_next, h)
             tl.store(output_ptr + at, h, mask=mask)
             mask, packed, x0, x1, x2, x3 = next_mask, next_packed, n0, n1, n2, n3
         tl.store(hn_ptr + state_at, h, mask=state_mask)
-        if CELL == 3:
+        if CELL == _LSTM:
             tl.store(cn_ptr + state_at, c, mask=state_mask)
 
     @triton.jit
@@ -374,11 +378,11 @@ if triton is not None:
         rows, cols, col_in, state_mask, state_at = _tile(batch, hidden, BLOCK_B, BLOCK_H)
         # The gradient reaching each row's running state from later steps (its final state's to begin with).
         grad_h, grad_c = _load_state(grad_hn_ptr, grad_cn_ptr, state_at, state_mask, CELL)
-        GATES: tl.constexpr = 4 if CELL == 3 else 3 if CELL == 2 else 1
+        GATES: tl.constexpr = 4 if CELL == _LSTM else 3 if CELL == _GRU else 1
         mask, packed = _step_rows(sizes_ptr, offsets_ptr, 0, steps, rows, col_in, 1 - reverse)
         s0, s1, s2, s3, s4 = _load_columns(saved_ptr, packed, cols, mask, hidden, SAVED, SAVED)
         grad_out, h_previous, _, _, _ = _load_columns(grad_output_ptr, packed, cols, mask, hidden, 1, 1)
-        if CELL == 2:
+        if CELL == _GRU:
             h_previous, _, _, _, _ = _load_columns(previous_ptr, packed, cols, mask, hidden, 1, 1)
         k = 0
         while k < steps:
@@ -388,11 +392,11 @@ if triton is not None:
             next_grad_out, next_h_previous, _, _, _ = _load_columns(
                 grad_output_ptr, next_packed, cols, next_mask, hidden, 1, 1
             )
-            if CELL == 2:
+            if CELL == _GRU:
                 next_h_previous, _, _, _, _ = _load_columns(previous_ptr, next_packed, cols, next_mask, hidden, 1, 1)
             upstream = grad_h + grad_out
             g_at = grad_projected_ptr + packed * (GATES * hidden) + cols[None, :]
-            if CELL == 3:
+            if CELL == _LSTM:
                 i, f, g, o, c_previous = s0, s1, s2, s3, s4
                 tanh_c = _tanh(f * c_previous + i * g)
                 total_c = grad_c + upstream * o * (1.0 - tanh_c * tanh_c)
@@ -411,7 +415,7 @@ if triton is not None:
                     + _times_weight(d_o, weight_ptr, 3, hidden, BLOCK_H, PRECISION)
                 )
                 grad_c = tl.where(mask, total_c * f, grad_c)
-            elif CELL == 2:
+            elif CELL == _GRU:
                 r, z, n, hidden_n = s0, s1, s2, s3
                 d_n = upstream * (1.0 - z) * (1.0 - n * n)
                 d_r = d_n * hidden_n * r * (1.0 - r)
@@ -432,7 +436,7 @@ if triton is not None:
                 )
             else:
                 h = s0
-                if CELL == 0:
+                if CELL == _RNN_TANH:
                     d_pre = upstream * (1.0 - h * h)
                 else:
                     d_pre = tl.where(h > 0, upstream, 0.0)
@@ -442,5 +446,5 @@ if triton is not None:
             mask, packed, s0, s1, s2, s3, s4 = next_mask, next_packed, n0, n1, n2, n3, n4
             grad_out, h_previous = next_grad_out, next_h_previous
         tl.store(grad_h0_ptr + state_at, grad_h, mask=state_mask)
-        if CELL == 3:
+        if CELL == _LSTM:
             tl.store(grad_c0_ptr + state_at, grad_c, mask=state_mask)
