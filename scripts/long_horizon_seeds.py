@@ -57,7 +57,8 @@ def main(out: str) -> None:
         result[name] = {}
         for horizon in horizons:
             scores = {
-                seed: at(commit, f"metrics/long_horizon/{horizon}/{name}.json") for seed, commit in commits.items()
+                seed: at(commit, f"metrics/long_horizon/scores/{horizon}/{name}.json")
+                for seed, commit in commits.items()
             }
             result[name][str(horizon)] = {
                 metric: spread({seed: s[metric] for seed, s in scores.items()}) for metric in METRICS

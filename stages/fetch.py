@@ -1,6 +1,7 @@
-"""fetch@<dataset>: one of rnnlab.fetch.DATASETS, from $DATA_MIRROR or its public URL, sha256-verified -> argv[2]."""
+"""fetch@<dataset>: one of rnnlab.datasets.DATASETS, from $DATA_MIRROR or its public URL, sha256-verified -> argv[2]."""
 
-from rnnlab.fetch import DATASETS, fetch
+from rnnlab.datasets import DATASETS
+from rnnlab.fetch import fetch
 from rnnlab.stage import run_stage
 
 

@@ -9,14 +9,13 @@ from rnnlab.long_horizon.report import table
 from rnnlab.stage import run_stage
 
 
-def main(metrics, output) -> None:
+def main(baselines, scores, output) -> None:
     all_params = load_params()
     results = {}
     for horizon in horizons(all_params):
-        folder = Path(metrics) / str(horizon)
         results[horizon] = {
-            **read_json(folder / "baselines.json"),
-            **{name: read_json(folder / f"{name}.json") for name in model_names(all_params)},
+            **read_json(Path(baselines) / str(horizon) / "baselines.json"),
+            **{name: read_json(Path(scores) / str(horizon) / f"{name}.json") for name in model_names(all_params)},
         }
     with atomic_path(output) as temporary:
         temporary.write_text(table(results, input_steps(all_params), horizons(all_params)), encoding="utf-8")

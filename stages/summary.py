@@ -10,11 +10,13 @@ from rnnlab.stage import run_stage
 from rnnlab.summary import collect, figure, horizon_figure, markdown, read_results, text_results
 
 
-def main(setup, text_dir, forecast_dir, table_path, json_path, figure_path, horizon_path) -> None:
+def main(setup, text_dir, baselines_dir, scores_dir, table_path, json_path, figure_path, horizon_path) -> None:
     all_params = load_params()
     text = text_results(all_params, text_dir)
     forecasters = model_names(all_params, forecast_config.MODELS)
-    forecast = read_results([Path(forecast_dir) / f"{name}.json" for name in [*forecasters, "baselines"]])
+    forecast = read_results(
+        [*(Path(scores_dir) / f"{name}.json" for name in forecasters), Path(baselines_dir) / "baselines.json"]
+    )
     rows = collect(text, forecast)
     write_json(json_path, rows)
     table = markdown(rows, setup)

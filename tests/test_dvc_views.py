@@ -1,5 +1,5 @@
 """A newcomer's first DVC commands on a fresh clone: `dvc metrics show` prints a table a terminal can show, and
-no warning but DVC's own for stages that never ran; the plots follow params.yaml; `dvc plots show` without the
+no warning; the plots follow params.yaml; `dvc plots show` without the
 offline page gives DVC's own page, never an unexpected error. Each test reads a copy of what a commit would hold
 (no output that is cached, no page built, no .dvc/config.local) and runs no stage: seconds."""
 
@@ -60,23 +60,6 @@ def metrics_shown(clone) -> subprocess.CompletedProcess:
     return dvc(clone, "metrics", "show")
 
 
-def never_ran(clone) -> set[str]:
-    """The metrics files that `dvc metrics show` cannot load because no run wrote them: no dvc.lock entry
-    names them (the 2009-2016 Keras setup's, which needs the network)."""
-    from dvc.repo import Repo
-
-    lock = yaml.safe_load((clone / "dvc.lock").read_text(encoding="utf-8"))["stages"]
-    written = {out["path"] for stage in lock.values() for out in stage.get("outs", [])}
-    with Repo(str(clone)) as repo:
-        shown = repo.metrics.show()
-    failed = {path for result in shown.values() for path, file in result.get("data", {}).items() if "error" in file}
-    unexpected = failed & written
-    assert not unexpected, (
-        f"metrics that a run wrote but a fresh clone lacks (cached, not git-tracked): {sorted(unexpected)}"
-    )
-    return failed
-
-
 def test_metrics_show_fits_a_terminal(metrics_shown):
     assert metrics_shown.returncode == 0, metrics_shown.stderr
     lines = (metrics_shown.stdout + metrics_shown.stderr).splitlines()
@@ -84,19 +67,16 @@ def test_metrics_show_fits_a_terminal(metrics_shown):
     assert columns(widest) <= WIDTH, f"{columns(widest)} columns:\n{widest}"
 
 
-def test_metrics_show_warns_only_about_stages_that_never_ran(clone, metrics_shown):
-    absent = never_ran(clone)
-    if absent:
-        # DVC warns about any declared metric that is absent, and no declaration skips one that is: only
-        # a run that commits these files (or a setup left out of params.yaml) takes the warning away.
-        assert metrics_shown.stderr.splitlines() == ["DVC failed to load some metrics for following revisions: ''."]
-        pytest.xfail(f"no run wrote {', '.join(sorted(absent))}")
-    assert metrics_shown.stderr == ""
+def test_metrics_show_has_no_warning_line(metrics_shown):
+    # The Keras setup's stages never ran offline: a metrics file of theirs declared one by one would be a
+    # "failed to load" line here.
+    assert metrics_shown.returncode == 0 and metrics_shown.stderr == ""
+    assert "metrics/forecast/scores/mpi_roof_2024/gru.json" in metrics_shown.stdout
 
 
 def declared_plots(clone) -> set[str]:
-    """Each file that `dvc plots show` reads: a plot declared on a stage's output, or named at the top of
-    dvc.yaml."""
+    """What `dvc plots show` reads: each plot declared on a stage's output, a folder's files where the clone
+    has them (a folder of cached files it has not: a fresh clone shows them after `dvc pull`)."""
     from dvc.repo import Repo
     from dvc.repo.plots import infer_data_sources
 
@@ -116,33 +96,33 @@ def test_plots_cover_every_model_and_setup_of_params(clone):
     params = yaml.safe_load((clone / "params.yaml").read_text(encoding="utf-8"))
     expected = set()
     for model in params["train_text"]:
-        live = f"metrics/text/training/{model}/plots/metrics"
         expected |= {
             f"metrics/text/confusion/{model}.csv",
             f"metrics/text/per_class/{model}.csv",
-            f"{live}/train/loss.tsv",
-            f"{live}/val/loss.tsv",
-            f"{live}/val/macro_f1.tsv",
+            f"metrics/text/training/{model}/plots/metrics",
         }
     for setup in params["forecast"]:
         expected |= {
             f"metrics/forecast/{setup}/windows.png",
             f"metrics/summary/{setup}.png",
             f"metrics/summary/{setup}_horizon.png",
+            f"metrics/forecast/{setup}/horizon/baselines",
         }
         for model in params["train_forecast"]:
             expected |= {
                 f"metrics/forecast/{setup}/horizon/{model}.csv",
-                f"metrics/forecast/{setup}/training/{model}/plots/metrics/val/loss.tsv",
+                f"metrics/forecast/{setup}/training/{model}/plots/metrics",
             }
     for horizon in params["long_horizon"]["horizons"]:
-        expected.add(f"metrics/long_horizon/{horizon}/by_step/baselines.csv")
+        expected.add(f"metrics/long_horizon/{horizon}/by_step/baselines")
         for model in params["long_horizon"]["models"]:
             expected |= {
                 f"metrics/long_horizon/{horizon}/by_step/{model}.csv",
-                f"metrics/long_horizon/training/{model}_{horizon}/plots/metrics/val/mse.tsv",
+                f"metrics/long_horizon/training/{model}_{horizon}/plots/metrics",
             }
-    missing = expected - declared_plots(clone)
+    declared = declared_plots(clone)
+    # A folder is covered by its own declaration, or by its files once listed.
+    missing = {path for path in expected if not any(p == path or p.startswith(f"{path}/") for p in declared)}
     assert not missing, f"no plot of {sorted(missing)}"
 
 

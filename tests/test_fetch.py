@@ -5,7 +5,10 @@ import zipfile
 import pytest
 
 from pipeline_project import ROOT
-from rnnlab.fetch import DATASETS, Dataset, DataUnreachable, FetchError, fetch
+from rnnlab.config import load_params
+from rnnlab.datasets import DATASETS, Dataset, check_destinations
+from rnnlab.fetch import DataUnreachable, FetchError, fetch
+from rnnlab.params import ParamsError
 
 
 def make_mirror(tmp_path, content: bytes, sha256: str | None = None, verify: str = "zip"):
@@ -71,9 +74,9 @@ def test_real_station_zips_from_mirror(tmp_path, name):
     assert len(lines) == rows + 1 and lines[1].startswith(first.encode())
 
 
-def test_every_dataset_has_a_fetch_destination_in_dvc_yaml():
-    import yaml
-
-    dvc_yaml = yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))
-    destinations = next(entry["raw"] for entry in dvc_yaml["vars"] if "raw" in entry)
-    assert set(destinations) == set(DATASETS)
+def test_every_dataset_has_one_fetch_destination_in_params():
+    all_params = load_params(ROOT / "params.yaml")
+    check_destinations(all_params)
+    del all_params["fetch"]["weather_2020"]
+    with pytest.raises(ParamsError, match="fetch must map each of"):
+        check_destinations(all_params)

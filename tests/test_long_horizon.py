@@ -189,10 +189,12 @@ def test_stages_run_on_a_slice_of_the_file(tmp_path: Path):
         baselines = read_json(folder / "baselines.json")
         assert set(baselines) == {"repeat_last", "linear"}
         for name in section["models"]:
-            result = read_json(folder / f"{name}.json")
+            result = read_json(project.path / "metrics/long_horizon/scores" / str(horizon) / f"{name}.json")
             assert result["windows"] == test_rows - horizon + 1
             assert np.isfinite(result["mse"]) and result["temperature_mae_degc"] > 0
-        assert pd.read_csv(folder / "by_step" / "baselines.csv").shape == (horizon, 3)
+        for name in [*baselines, *section["models"]]:
+            by_step = folder / "by_step" / ("baselines" if name in baselines else "") / f"{name}.csv"
+            assert pd.read_csv(by_step).columns.tolist() == ["step", "mse"] and len(pd.read_csv(by_step)) == horizon
     for name in section["models"]:
         assert f"| {name} | {section['input_steps']} |" in table
     assert "| SegRNN | 720 | – | – | Lin et al. 2023" in table  # published at other horizons only

@@ -23,7 +23,7 @@ def test_metrics_in_degrees_per_horizon_hour(both_chains):
     baselines = read(both_chains, f"metrics/forecast/{SETUP}/baselines.json")
     assert set(baselines) == {"hold_last", "repeat_last_24h", "blend", "linear"}
     for name in FORECASTERS:
-        metrics = read(both_chains, f"metrics/forecast/{SETUP}/{name}.json")
+        metrics = read(both_chains, f"metrics/forecast/scores/{SETUP}/{name}.json")
         assert 0 < metrics["mae"] <= metrics["rmse"] < 30
         assert len(metrics["mae_by_hour"]) == 6  # 36 steps of 10 minutes
         horizon = pd.read_csv(both_chains.path / f"metrics/forecast/{SETUP}/horizon/{name}.csv")

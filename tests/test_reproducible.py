@@ -28,7 +28,7 @@ def test_every_tracked_output_repeats_to_the_bit(both_chains, tmp_path):
         "data/text/word2vec.bin",
         "models/text/gru.pt",
         f"models/forecast/{SETUP}/lstm.pt",
-        "metrics/text/training/bilstm",
+        "metrics/text/training/bilstm/plots/metrics",
         f"metrics/summary/{SETUP}.png",
     } <= first.keys()
     assert [path for path in first if first[path] != second[path]] == []

@@ -41,8 +41,8 @@ def test_changing_one_model_reruns_only_its_stages_and_diff_names_the_metric(com
     params_diff = project.dvc("params", "diff").stdout
     assert "train_forecast.gru.hidden" in params_diff and "5" in params_diff
     metrics_diff = project.dvc("metrics", "diff").stdout
-    assert f"metrics/forecast/{SETUP}/gru.json" in metrics_diff and "mae" in metrics_diff
-    assert f"metrics/forecast/{SETUP}/rnn.json" not in metrics_diff
+    assert f"metrics/forecast/scores/{SETUP}/gru.json" in metrics_diff and "mae" in metrics_diff
+    assert f"metrics/forecast/scores/{SETUP}/rnn.json" not in metrics_diff
     plots = project.dvc("plots", "diff", "-o", str(tmp_path / "plots")).stdout
     assert (tmp_path / "plots" / "index.html").exists(), plots
 
@@ -111,8 +111,8 @@ def test_push_clone_pull_restores_everything(committed, remote, tmp_path):
     for name in ("gru", "lstm"):
         original = project.path / f"models/forecast/{SETUP}/{name}.pt"
         assert (clone_path / original.relative_to(project.path)).read_bytes() == original.read_bytes()
-    assert (clone_path / f"metrics/forecast/{SETUP}/gru.json").read_text() == (
-        project.path / f"metrics/forecast/{SETUP}/gru.json"
+    assert (clone_path / f"metrics/forecast/scores/{SETUP}/gru.json").read_text() == (
+        project.path / f"metrics/forecast/scores/{SETUP}/gru.json"
     ).read_text()
     assert no_credentials_tracked(project) and no_credentials_tracked(clone)
 

@@ -14,6 +14,7 @@ from rnnlab import params
 # Shared blocks that the model sections merge (YAML anchors), then the stages' sections.
 SECTIONS = (
     "compute",
+    "fetch",
     "text_model",
     "forecaster",
     "segment",

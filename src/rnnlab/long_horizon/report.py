@@ -22,11 +22,11 @@ def write_scores(
     by_step: str | Path,
 ) -> dict:
     """Scores each named forecast on every test window: {mse, mae, temperature_mae_degc, windows} under its
-    name in ``metrics`` (the fields alone for a single forecast), and each one's MSE by step ahead as a column
-    of the CSV ``by_step``."""
+    name in ``metrics`` (the fields alone for a single forecast), and each one's MSE by step ahead in the folder
+    ``by_step`` as ``<name>.csv``."""
     scaler = read_json(Path(series) / "scaler.json")
     temperature = scaler["channels"].index(TEMPERATURE)
-    results, steps = {}, {}
+    results = {}
     for name, forecast in forecasts.items():
         scores = score(forecast, test, input_steps, horizon)
         results[name] = {
@@ -35,15 +35,14 @@ def write_scores(
             "temperature_mae_degc": round(scores["mae_by_channel"][temperature] * scaler["std"][temperature], 4),
             "windows": scores["windows"],
         }
-        steps[name] = scores["mse_by_step"]
+        with atomic_path(Path(by_step) / f"{name}.csv") as temporary:
+            with open(temporary, "w", newline="", encoding="utf-8") as stream:
+                rows = ((step, f"{mse:.6f}") for step, mse in enumerate(scores["mse_by_step"], start=1))
+                csv.writer(stream).writerows([("step", "mse"), *rows])
         print(
             f"horizon {horizon}, {name}: test MSE {scores['mse']:.4f}, MAE {scores['mae']:.4f} "
             f"({scores['windows']} windows); temperature MAE {results[name]['temperature_mae_degc']:.3f} degC"
         )
-    with atomic_path(by_step) as temporary, open(temporary, "w", newline="", encoding="utf-8") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(["step", *steps])
-        writer.writerows([step + 1, *(f"{column[step]:.6f}" for column in steps.values())] for step in range(horizon))
     write_json(metrics, results if len(results) > 1 else results[name])
     return results
 
