@@ -9,10 +9,10 @@ PLOTS_PAGE := .dvc/plots/offline.html
 
 .PHONY: test repro plots bench
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
-	$(PYTHON) -m pip install --quiet -e '.[test,triton]'
+	$(PYTHON) -m pip install --quiet --constraint constraints.txt -e '.[test,triton]'
 	touch $@
 
 $(PLOTS_PAGE): plots/package-lock.json plots/build_page.py | $(INSTALLED)
