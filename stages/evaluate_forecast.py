@@ -1,6 +1,8 @@
 """evaluate_forecast@<setup>-<model>: test errors in degC -> metrics JSON, MAE by horizon hour CSV, and the
 forecasts (safetensors) for the figure."""
 
+from rnnlab.config import load_params, model_cell
+from rnnlab.forecast.config import MODELS
 from rnnlab.forecast.evaluate import errors, write_horizon
 from rnnlab.forecast.jena import TARGET
 from rnnlab.forecast.model import Forecaster, predict
@@ -12,7 +14,8 @@ from rnnlab.training.checkpoint import load_model
 
 def main(name, checkpoint, windows, metrics, horizon, predictions) -> None:
     test = windows_in_degc(windows, TARGET, "test")
-    predicted_c = predict(load_model(checkpoint, Forecaster, cell=name), test["inputs"]) * test["std"] + test["mean"]
+    model = load_model(checkpoint, Forecaster, cell=model_cell(load_params(), MODELS, name))
+    predicted_c = predict(model, test["inputs"]) * test["std"] + test["mean"]
     result = errors(predicted_c, test["true"])
     result["test_windows"] = len(predicted_c)
     write_json(metrics, result)

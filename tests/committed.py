@@ -5,6 +5,7 @@ import dataclasses
 
 from pipeline_project import ROOT
 from rnnlab import params
+from rnnlab.config import model_cell
 from rnnlab.forecast import config as forecast_settings
 from rnnlab.text import config as text_settings
 
@@ -27,8 +28,14 @@ def classifier_config(**given) -> text_settings.ClassifierConfig:
     )
 
 
-def forecast_config(**given) -> forecast_settings.ForecastConfig:
-    return forecast_settings.ForecastConfig(**{**_committed(forecast_settings.ForecastConfig, "forecaster"), **given})
+def forecast_config(name: str | None = None, **given) -> forecast_settings.ForecastConfig:
+    """The shared `forecaster` block, or forecaster ``name``'s own (its cell resolved), changed by ``given``."""
+    committed = _committed(forecast_settings.ForecastConfig, "forecaster")
+    if name is not None:
+        block = PARAMS["train_forecast"][name]
+        committed = {key: block[key] for key in committed.keys() | {"segment"} if key in block}
+        committed["cell"] = model_cell(PARAMS, "train_forecast", name)
+    return forecast_settings.ForecastConfig(**{**committed, **given})
 
 
 def word2vec_config(**given) -> text_settings.Word2VecConfig:

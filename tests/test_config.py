@@ -29,8 +29,14 @@ def with_change(path: str, value):
 @pytest.mark.parametrize(
     "key,value,message",
     [
-        ("train_text.transformer", {"hidden": 8}, r"train_text.transformer is not a model; expected one of"),
-        ("train_forecast.cnn", {}, r"train_forecast.cnn is not a model"),
+        ("train_text.transformer", {"hidden": 8}, r"train_text.transformer names no network; name the block after"),
+        ("train_forecast.cnn", {}, r"train_forecast.cnn names no network"),
+        ("train_forecast.gru.cell", "cnn", r"train_forecast.gru names no network"),
+        (
+            "train_forecast.gru.segment",
+            50,
+            r"train_forecast.gru.segment must divide forecast.jena2009_2016.windows.input_steps \(720\), got 50",
+        ),
         ("train_text.lstm.hidden", -5, r"train_text.lstm.hidden must not be negative"),
         ("train_text.gru.hidden", 0, r"train_text.gru: hidden must be at least 1"),
         ("train_text.rnn.epochs", "ten", r"train_text.rnn.epochs must be int, got 'ten'"),

@@ -1,5 +1,6 @@
 import pytest
 import torch
+from torch import nn
 
 from committed import FORECASTERS, forecast_config
 from rnnlab.forecast.base import blend, fit_blend_decay, fit_linear, hold_last, lagged, repeat_last_day, weighted
@@ -26,16 +27,16 @@ def test_errors_overall_and_per_horizon_hour():
     assert result["mae_by_hour"] == pytest.approx([1.0, 3.0])
 
 
-@pytest.mark.parametrize("cell", FORECASTERS)  # a forecaster's name in params.yaml is its cell
+@pytest.mark.parametrize("name", FORECASTERS)
 @pytest.mark.parametrize("base", BASES)
-def test_forecaster_corrects_its_base_forecast(cell, base):
+def test_forecaster_corrects_its_base_forecast(name, base):
     torch.manual_seed(0)
-    config = forecast_config(cell=cell, features=3, target_steps=150, target_feature=1, hidden=4, base=base)
+    config = forecast_config(name, features=3, target_steps=150, target_feature=1, hidden=4, base=base)
     model = Forecaster(config).eval()  # the head starts at zero
-    train_inputs = torch.randn(40, 450, 3).cumsum(1)  # three days and a bit: what the bases read back
+    train_inputs = torch.randn(40, 480, 3).cumsum(1)  # three days and more: what the bases read back
     train_targets = train_inputs[:, -150:, 1] + 0.1 * torch.randn(40, 150)
     model.fit_base(train_inputs, train_targets)
-    inputs = torch.randn(2, 450, 3)
+    inputs = torch.randn(2, 480, 3)
     expected = {
         "none": torch.zeros(2, 150),
         "hold_last": inputs[:, -1, 1:2].expand(-1, 150),
@@ -81,3 +82,19 @@ def test_linear_base_recovers_the_weights_it_was_made_with():
 def test_unknown_base_is_named():
     with pytest.raises(ValueError, match="base must be one of"):
         forecast_config(cell="gru", features=3, target_steps=5, target_feature=1, base="climatology")
+
+
+def test_a_segment_reader_steps_once_a_segment_over_every_value_of_it():
+    torch.manual_seed(0)
+    config = forecast_config(cell="gru", features=3, target_steps=6, target_feature=1, hidden=4, segment=4, base="none")
+    model = Forecaster(config).eval()
+    nn.init.normal_(model.head.weight)
+    read = []
+    model.recurrent.register_forward_hook(lambda module, inputs, output: read.append(inputs[0].shape))
+    inputs = torch.randn(2, 12, 3)
+    forecast = model(inputs)
+    assert read == [(2, 3, 4)]  # 12 steps as 3 segments, each embedded to the hidden size
+    # A value of the last segment reaches the forecast.
+    changed = inputs.clone()
+    changed[:, -1, 0] += 1.0
+    assert not torch.allclose(model(changed), forecast)

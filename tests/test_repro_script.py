@@ -2,7 +2,11 @@
 
 import sys
 
+from committed import FORECASTERS
 from pipeline_project import ROOT, SETUP
+
+# A setup's stages: prepare, windows, baselines, a training and an evaluation per forecaster, figure, summary.
+SETUP_STAGES = 5 + 2 * len(FORECASTERS)
 
 
 def test_repro_leaves_out_the_setup_whose_data_cannot_be_reached(both_chains, tmp_path):
@@ -19,12 +23,15 @@ def test_repro_leaves_out_the_setup_whose_data_cannot_be_reached(both_chains, tm
     assert len(notes) == 3
     lab = next(note for note in notes if "jena2009_2016" in note)
     assert lab.startswith(
-        "make repro: left out everything of 'jena2009_2016' (13 stages): "
+        f"make repro: left out everything of 'jena2009_2016' ({SETUP_STAGES} stages): "
         "fetch@jena_climate_2009_2016 cannot reach its data"
     )
     assert "jena/jena_climate_2009_2016.csv.zip" in lab and "DATA_MIRROR" in lab
-    assert sum("everything of 'mpi_roof_2017_2024' (13 stages)" in note for note in notes) == 2
+    assert sum(f"everything of 'mpi_roof_2017_2024' ({SETUP_STAGES} stages)" in note for note in notes) == 2
     benchmark = next(note for note in notes if "fetch@weather_2020 cannot reach" in note)
-    assert "left out everything of 'mpi_roof_2017_2024' (13 stages) and the long-horizon benchmark (" in benchmark
+    assert (
+        f"left out everything of 'mpi_roof_2017_2024' ({SETUP_STAGES} stages) and the long-horizon benchmark ("
+        in benchmark
+    )
     assert not (project.path / "data" / "raw" / "jena_climate_2009_2016.csv").exists()
     assert "up to date" in project.dvc("status", f"summary@{SETUP}", "figure_text").stdout

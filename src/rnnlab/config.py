@@ -78,13 +78,23 @@ def check_sections(all_params: dict, path: str | Path = params.PARAMS_FILE) -> N
 
 
 def model_names(all_params: dict, section: str, path: str | Path = params.PARAMS_FILE) -> list[str]:
+    """The models of ``section``: each named after its network, or naming it as ``cell``."""
     models = params.section(all_params, section, path)
     if not isinstance(models, dict) or not models:
         raise params.ParamsError(f"{path}: {section} must map model names to settings, got {models!r}")
     for name in models:
-        if name not in NETWORKS:
-            raise params.ParamsError(f"{path}: {section}.{name} is not a model; expected one of {sorted(NETWORKS)}")
+        if model_cell(all_params, section, name) not in NETWORKS:
+            raise params.ParamsError(
+                f"{path}: {section}.{name} names no network; name the block after one of {sorted(NETWORKS)}, or "
+                "give it a cell"
+            )
     return list(models)
+
+
+def model_cell(all_params: dict, section: str, name: str) -> str:
+    """The network of model ``name`` of ``section``: its block's ``cell``, else its name."""
+    block = all_params.get(section, {}).get(name)
+    return block["cell"] if isinstance(block, dict) and "cell" in block else name
 
 
 def threads(all_params: dict, path: str | Path = params.PARAMS_FILE) -> int:

@@ -27,7 +27,7 @@ STEPS_BACK = (1, 3, 6, 18, 36)
 
 @dataclass(frozen=True)
 class ForecastConfig:
-    cell: str
+    cell: str  # the model's name, unless its block names a cell
     # From the setup.
     features: int
     target_steps: int
@@ -43,9 +43,14 @@ class ForecastConfig:
     # Feed the network each window minus its own mean, so that it sees weather patterns rather than the
     # season's level, which shifts between the training and test periods.
     centre_inputs: bool
+    # Steps the network reads at once (after SegRNN, Lin et al. 2023): 1 reads the window step by step; more
+    # cuts it into segments of that many steps, each embedded by a linear layer, so that 720 steps are 15
+    # recurrent steps of 48.
+    segment: int = 1
 
     def __post_init__(self):
         require_network_shape(self)
+        require_at_least_one(self, "segment")
         if self.base not in BASES:
             raise ValueError(f"base must be one of {sorted(BASES)}, got {self.base!r}")
 
@@ -139,13 +144,18 @@ def forecast_training(
     """The forecaster and training settings of ``train_forecast.<name>`` for ``setup``."""
     key = f"{MODELS}.{name}"
     fixed = {
-        "cell": name,
         "features": len(setup.features),
         "target_steps": setup.windows.target_steps,
         "target_feature": setup.features.index(TARGET),
     }
-    model_values, train_values = params.partition(
-        params.section(all_params, key, path), ForecastConfig, TrainConfig, key, path, fixed
-    )
+    block = params.section(all_params, key, path)
+    if not (isinstance(block, dict) and "cell" in block):
+        fixed["cell"] = name
+    model_values, train_values = params.partition(block, ForecastConfig, TrainConfig, key, path, fixed)
     model = params.build(ForecastConfig, model_values, key, path, **fixed)
+    if setup.windows.input_steps % model.segment:
+        raise params.ParamsError(
+            f"{path}: {key}.segment must divide forecast.{setup.name}.windows.input_steps "
+            f"({setup.windows.input_steps}), got {model.segment}"
+        )
     return model, params.build(TrainConfig, train_values, key, path)

@@ -1,4 +1,5 @@
-"""Forecaster: one of our recurrent networks reads the past steps; a linear head corrects a base forecast."""
+"""Forecaster: one of our recurrent networks reads the past steps, one by one or in segments; a linear head
+corrects a base forecast."""
 
 import torch
 from torch import nn
@@ -14,7 +15,10 @@ class Forecaster(nn.Module):
     def __init__(self, config: ForecastConfig):
         super().__init__()
         self.config = config
-        self.recurrent = network(config.cell, config.features, config.hidden, config.layers, config.dropout)
+        if config.segment > 1:
+            self.embed = nn.Linear(config.segment * config.features, config.hidden)
+        reads = config.hidden if config.segment > 1 else config.features
+        self.recurrent = network(config.cell, reads, config.hidden, config.layers, config.dropout)
         self.dropout = nn.Dropout(config.dropout)
         self.head = nn.Linear(config.hidden * self.recurrent.num_directions, config.target_steps)
         # Training starts exactly at the base forecast and moves away only where that lowers the loss.
@@ -44,7 +48,12 @@ class Forecaster(nn.Module):
 
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
         """(batch, steps, features) -> (batch, target_steps): the base forecast plus the network's correction."""
-        _, hidden = self.recurrent(inputs - inputs.mean(1, keepdim=True) if self.config.centre_inputs else inputs)
+        read = inputs - inputs.mean(1, keepdim=True) if self.config.centre_inputs else inputs
+        if self.config.segment > 1:
+            batch, steps, features = read.shape
+            segments = read.reshape(batch, steps // self.config.segment, self.config.segment * features)
+            read = torch.relu(self.embed(segments))
+        _, hidden = self.recurrent(read)
         summary = self.recurrent.last_layer_states(hidden)
         return self.base_forecast(inputs) + self.head(self.dropout(summary))
 
