@@ -75,8 +75,8 @@ def test_metrics_show_has_no_warning_line(metrics_shown):
 
 
 def declared_plots(clone) -> set[str]:
-    """What `dvc plots show` reads: each plot declared on a stage's output, a folder's files where the clone
-    has them (a folder of cached files it has not: a fresh clone shows them after `dvc pull`)."""
+    """Each file or folder that a stage declares as a plot, and each file `dvc plots show` reads in the clone
+    (a folder of cached files only after `dvc pull`); no plot may read a file that no stage writes."""
     from dvc.repo import Repo
     from dvc.repo.plots import infer_data_sources
 
@@ -87,9 +87,10 @@ def declared_plots(clone) -> set[str]:
                 for plot_id, props in config["data"].items():
                     files.update(infer_data_sources(plot_id, props))
         outputs = {os.path.relpath(out.fs_path, repo.root_dir) for out in repo.index.outs}
+        declared = {os.path.relpath(out.fs_path, repo.root_dir) for out in repo.index.plots}
     orphans = {file for file in files if not any(file == out or file.startswith(f"{out}/") for out in outputs)}
     assert not orphans, f"plots of files no stage writes: {sorted(orphans)}"
-    return files
+    return files | declared
 
 
 def test_plots_cover_every_model_and_setup_of_params(clone):
