@@ -24,7 +24,7 @@ import torch
 from rnnlab.config import load_params
 from rnnlab.io import read_json, read_tensors
 from rnnlab.long_horizon.config import forecaster
-from rnnlab.long_horizon.model import SegmentForecaster
+from rnnlab.long_horizon.model import FORECASTERS
 from rnnlab.long_horizon.score import model_forecast, score
 from rnnlab.training.checkpoint import load_model, pick_device
 from rnnlab.training.loop import NoLog
@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("--lr", type=float)
     arguments = parser.parse_args()
     without_dvclive()
-    from rnnlab.long_horizon.train import train_segment_forecaster
+    from rnnlab.long_horizon.train import train_forecaster
 
     channels = len(read_json(Path(arguments.series) / "scaler.json")["channels"])
     model_config, objective, train_config = forecaster(load_params(), MODEL, channels, arguments.horizon)
@@ -62,9 +62,9 @@ def main() -> None:
             *(Path(folder) / name for name in ("model.pt", "live", "best.json", "timing.json"))
         )
         started = time.perf_counter()
-        result = train_segment_forecaster(model_config, objective, train_config, arguments.series, outputs)
+        result = train_forecaster(model_config, objective, train_config, arguments.series, outputs)
         seconds = time.perf_counter() - started
-        model = load_model(outputs.checkpoint, SegmentForecaster, pick_device())
+        model = load_model(outputs.checkpoint, FORECASTERS[type(model_config)], pick_device())
     test = score(
         model_forecast(model),
         read_tensors(arguments.series, "test")["values"],

@@ -1,11 +1,11 @@
-"""long_horizon_train@<horizon>-<model>: the segment forecaster <model> of params.yaml, trained for <horizon>
+"""long_horizon_train@<horizon>-<model>: the forecaster <model> of params.yaml, trained for <horizon>
 steps ahead on the benchmark's rows -> checkpoint, dvclive log folder, the best epoch and score (JSON), timing
 JSON."""
 
 from rnnlab.config import load_params
 from rnnlab.io import read_json
 from rnnlab.long_horizon.config import forecaster
-from rnnlab.long_horizon.train import train_segment_forecaster
+from rnnlab.long_horizon.train import train_forecaster
 from rnnlab.stage import run_stage
 from rnnlab.training.progress import TrainingOutputs
 from rnnlab.training.ranks import run_as_processes
@@ -16,7 +16,7 @@ def main(horizon, name, series, checkpoint, live, summary, timing) -> None:
     model_config, objective, train_config = forecaster(load_params(), name, channels, int(horizon))
     run_as_processes(train_config.processes)
     outputs = TrainingOutputs.at(checkpoint, live, summary, timing)
-    train_segment_forecaster(model_config, objective, train_config, series, outputs)
+    train_forecaster(model_config, objective, train_config, series, outputs)
 
 
 if __name__ == "__main__":

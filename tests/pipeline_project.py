@@ -38,7 +38,9 @@ def small_params() -> dict:
     # The benchmark's 2,700-row slice: a lookback of 96 steps, two horizons, a few batches an epoch.
     params["long_horizon"].update(input_steps=96, horizons=[24, 48])
     for section in params["long_horizon"]["models"].values():
-        section.update(segment=24, hidden=8, epochs=2, batch_size=16, windows_per_epoch=64)
+        section.update(hidden=8, epochs=2, batch_size=16, windows_per_epoch=64)
+        if section["kind"] == "segment":
+            section["segment"] = 24
     return params
 
 

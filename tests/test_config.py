@@ -62,6 +62,12 @@ def with_change(path: str, value):
         ("forecast.mpi_roof_2024.features", ["hour", "wind"], r"forecast.mpi_roof_2024.features must include"),
         ("forecast.jena2009_2016.sorce", "x.csv", r"forecast.jena2009_2016.sorce is not a known key"),
         ("evaluate", {}, r"evaluate is not a known section"),
+        ("long_horizon.models.segment_gru.kind", "cnn", r"segment_gru.kind must be one of \['segment', 'pointwise'\]"),
+        (
+            "long_horizon.models.pointwise_gru.segment",
+            48,
+            r"long_horizon.models.pointwise_gru.segment is not a known key; expected one of \['batch_size', 'cell'",
+        ),
     ],
 )
 def test_bad_values_name_their_key(key, value, message):

@@ -1,5 +1,5 @@
 """The long-horizon benchmark: its published protocol (split, scaler, windows, scoring), the baselines, the
-segment forecaster, and its stages run by DVC on a slice of the real file."""
+segment forecaster and the point-wise one, and its stages run by DVC on a slice of the real file."""
 
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from pipeline_project import FIXTURES, make_project
 from rnnlab.config import NETWORKS
 from rnnlab.io import read_json
 from rnnlab.long_horizon.baselines import Linear, repeat_last
-from rnnlab.long_horizon.config import SegmentConfig
+from rnnlab.long_horizon.config import PointwiseConfig, SegmentConfig
 from rnnlab.long_horizon.data import (
     LAST_CHANNEL,
     BenchmarkFileError,
@@ -23,7 +23,7 @@ from rnnlab.long_horizon.data import (
     standardise,
     windows,
 )
-from rnnlab.long_horizon.model import SegmentForecaster
+from rnnlab.long_horizon.model import PointwiseForecaster, SegmentForecaster
 from rnnlab.long_horizon.score import score
 
 SLICE = FIXTURES / "weather_2020_slice.csv"
@@ -128,19 +128,13 @@ def test_least_squares_recovers_a_linear_recurrence():
     assert score(lambda h: repeat_last(h, 8), series, 16, 8)["mse"] > 1e-3
 
 
-def model(cell="gru", level="last", channels=3):
-    config = SegmentConfig(
-        cell=cell,
-        channels=channels,
-        input_steps=48,
-        horizon=30,
-        segment=12,
-        hidden=16,
-        layers=1,
-        dropout=0.0,
-        level=level,
+def model(cell="gru", level="last", channels=3, kind="segment"):
+    shape = dict(
+        cell=cell, channels=channels, input_steps=48, horizon=30, hidden=16, layers=1, dropout=0.0, level=level
     )
-    return SegmentForecaster(config).eval()
+    if kind == "pointwise":
+        return PointwiseForecaster(PointwiseConfig(**shape)).eval()
+    return SegmentForecaster(SegmentConfig(**shape, segment=12)).eval()
 
 
 @pytest.mark.parametrize("cell", NETWORKS)
@@ -155,17 +149,31 @@ def test_each_channel_is_forecast_from_its_own_past(cell, level):
     assert not torch.allclose(before[:, 0], after[:, 0])
 
 
-def test_window_level_is_removed_and_restored():
+@pytest.mark.parametrize("cell", NETWORKS)
+def test_the_pointwise_baseline_reads_every_channel(cell):
+    forecaster, history = model(cell, "revin", kind="pointwise"), torch.randn(4, 3, 48)
+    changed = history.clone()
+    changed[:, 0] += torch.randn(4, 48)
+    before, after = forecaster(history), forecaster(changed)
+    assert before.shape == (4, 3, 30)
+    # Channel 0's past moves the other channels' forecasts too; each window is forecast on its own.
+    assert not torch.allclose(before[:, 1:], after[:, 1:])
+    torch.testing.assert_close(forecaster(history[:2]), before[:2])
+
+
+@pytest.mark.parametrize("kind", ["segment", "pointwise"])
+def test_window_level_is_removed_and_restored(kind):
     history = torch.randn(4, 3, 48)
-    last = model(level="last")
+    last = model(level="last", kind=kind)
     torch.testing.assert_close(last(history + 7.0), last(history) + 7.0, atol=1e-5, rtol=0)
-    revin = model(level="revin")
+    revin = model(level="revin", kind=kind)
     torch.testing.assert_close(revin(history * 3.0 + 7.0), revin(history) * 3.0 + 7.0, atol=1e-4, rtol=1e-5)
 
 
-def test_wrong_window_shape_is_refused():
+@pytest.mark.parametrize("kind", ["segment", "pointwise"])
+def test_wrong_window_shape_is_refused(kind):
     with pytest.raises(ValueError, match=r"expected \(batch, 3, 48\) windows"):
-        model()(torch.randn(2, 3, 40))
+        model(kind=kind)(torch.randn(2, 3, 40))
 
 
 def test_segment_must_divide_the_lookback():

@@ -30,17 +30,48 @@ class SegmentConfig:
     level: str
 
     def __post_init__(self):
-        require_network_shape(self)
-        require_at_least_one(self, "channels", "input_steps", "horizon", "segment")
+        _check_forecaster(self)
+        require_at_least_one(self, "segment")
         if self.input_steps % self.segment:
             raise ValueError(f"segment must divide input_steps ({self.input_steps}), got {self.segment!r}")
         if self.hidden < 2:
             raise ValueError(f"hidden must be at least 2 (half position, half channel embedding), got {self.hidden!r}")
-        if self.level not in LEVELS:
-            raise ValueError(f"level must be one of {list(LEVELS)}, got {self.level!r}")
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class PointwiseConfig:
+    """The point-wise baseline (rnnlab.long_horizon.model.PointwiseForecaster)."""
+
+    cell: str
+    # From the data and the stage.
+    channels: int
+    input_steps: int
+    horizon: int
+    # From params.yaml.
+    hidden: int
+    layers: int
+    dropout: float
+    level: str
+
+    def __post_init__(self):
+        _check_forecaster(self)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# What a forecaster's ``kind`` in params.yaml names: the config of the model it trains.
+KINDS = {"segment": SegmentConfig, "pointwise": PointwiseConfig}
+
+
+def _check_forecaster(config: SegmentConfig | PointwiseConfig) -> None:
+    require_network_shape(config)
+    require_at_least_one(config, "channels", "input_steps", "horizon")
+    if config.level not in LEVELS:
+        raise ValueError(f"level must be one of {list(LEVELS)}, got {config.level!r}")
 
 
 @dataclass(frozen=True)
@@ -88,22 +119,40 @@ def model_names(all_params: dict, path: str | Path = params.PARAMS_FILE) -> list
     return list(models)
 
 
+def model_kind(
+    all_params: dict, name: str, path: str | Path = params.PARAMS_FILE
+) -> type[SegmentConfig | PointwiseConfig]:
+    """The config class that ``long_horizon.models.<name>.kind`` names."""
+    key = f"{SECTION}.models.{name}.kind"
+    kind = params.section(all_params, key, path)
+    if kind not in KINDS:
+        raise params.ParamsError(f"{path}: {key} must be one of {list(KINDS)}, got {kind!r}")
+    return KINDS[kind]
+
+
 def forecaster(
     all_params: dict, name: str, channels: int, horizon: int, path: str | Path = params.PARAMS_FILE
-) -> tuple[SegmentConfig, Objective, TrainConfig]:
-    """The settings of ``long_horizon.models.<name>`` for ``channels`` channels and ``horizon`` steps ahead."""
+) -> tuple[SegmentConfig | PointwiseConfig, Objective, TrainConfig]:
+    """The settings of ``long_horizon.models.<name>`` for ``channels`` channels and ``horizon`` steps ahead: the
+    config of the model its ``kind`` names, what an epoch trains on, and how."""
     key = f"{SECTION}.models.{name}"
     values = params.section(all_params, key, path)
     if not isinstance(values, dict):
         raise params.ParamsError(f"{path}: {key} must be a mapping, got {values!r}")
+    config_class = model_kind(all_params, name, path)
     objective_names = {"loss", "windows_per_epoch"}
     fixed = {"channels": channels, "input_steps": input_steps(all_params, path), "horizon": horizon}
     model_values, train_values = params.partition(
-        {k: v for k, v in values.items() if k not in objective_names}, SegmentConfig, TrainConfig, key, path, fixed
+        {k: v for k, v in values.items() if k not in objective_names | {"kind"}},
+        config_class,
+        TrainConfig,
+        key,
+        path,
+        fixed,
     )
     objective = params.build(Objective, {k: v for k, v in values.items() if k in objective_names}, key, path)
     return (
-        params.build(SegmentConfig, model_values, key, path, **fixed),
+        params.build(config_class, model_values, key, path, **fixed),
         objective,
         params.build(TrainConfig, train_values, key, path),
     )

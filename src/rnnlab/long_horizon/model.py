@@ -1,4 +1,5 @@
-"""Segment-recurrent forecaster (after SegRNN, Lin et al. 2023), on our recurrent networks.
+"""The benchmark's forecasters on our recurrent networks: the segment-recurrent one (after SegRNN, Lin et al.
+2023), and the point-wise baseline that reads every step.
 
 Each channel is forecast on its own from its own past (channel independence). The lookback is cut into
 segments of ``segment`` steps, each embedded by a linear layer, and our network reads the segments: 15 steps
@@ -6,6 +7,10 @@ for a 720-step lookback instead of 720. Every output segment is then decoded at 
 by one more step of the same network whose input says which segment (a learned position embedding) of which
 channel (a learned channel embedding) it is to give. Each window's own level is taken out before and put
 back after, so that the network learns shapes rather than the season's level.
+
+The point-wise baseline is the mission's forecaster (rnnlab.forecast.model) on this benchmark: one network
+reads all channels together, one step at a time, and a linear head gives every channel's horizon from its
+final state; the same levelling.
 """
 
 import math
@@ -13,7 +18,7 @@ import math
 import torch
 from torch import nn
 
-from rnnlab.long_horizon.config import SegmentConfig
+from rnnlab.long_horizon.config import PointwiseConfig, SegmentConfig
 from rnnlab.nn import network
 
 # Keeps RevIN's division finite for a window whose channel did not move.
@@ -38,19 +43,9 @@ class SegmentForecaster(nn.Module):
 
     def forward(self, history: torch.Tensor) -> torch.Tensor:
         """(batch, channels, input_steps) -> (batch, channels, horizon), in the inputs' units."""
-        batch, channels, steps = history.shape
-        if steps != self.config.input_steps or channels != self.config.channels:
-            raise ValueError(
-                f"expected (batch, {self.config.channels}, {self.config.input_steps}) windows, got "
-                f"{tuple(history.shape)}"
-            )
-        if self.config.level == "last":
-            shift, scale = history[..., -1:].detach(), None
-        else:
-            shift = history.mean(-1, keepdim=True).detach()
-            scale = (history.var(-1, keepdim=True, unbiased=False) + REVIN_EPS).sqrt().detach()
-        levelled = history - shift if scale is None else (history - shift) / scale
-        segments = levelled.reshape(batch * channels, self.segments_in, self.config.segment)
+        level = Level(history, self.config)
+        batch, channels, _ = history.shape
+        segments = level.taken_out.reshape(batch * channels, self.segments_in, self.config.segment)
         _, state = self.recurrent(torch.relu(self.embed(segments)))
         # One query per (channel, output segment): half says which segment, half which channel.
         queries = torch.cat(
@@ -68,7 +63,50 @@ class SegmentForecaster(nn.Module):
         forecast = forecast.reshape(batch, channels, self.segments_out * self.config.segment)[
             ..., : self.config.horizon
         ]
-        return forecast + shift if scale is None else forecast * scale + shift
+        return level.put_back(forecast)
+
+
+class PointwiseForecaster(nn.Module):
+    Config = PointwiseConfig
+
+    def __init__(self, config: PointwiseConfig):
+        super().__init__()
+        self.config = config
+        self.recurrent = network(config.cell, config.channels, config.hidden, config.layers, config.dropout)
+        self.dropout = nn.Dropout(config.dropout)
+        self.head = nn.Linear(config.hidden * self.recurrent.num_directions, config.channels * config.horizon)
+
+    def forward(self, history: torch.Tensor) -> torch.Tensor:
+        """(batch, channels, input_steps) -> (batch, channels, horizon), in the inputs' units."""
+        level = Level(history, self.config)
+        _, state = self.recurrent(level.taken_out.transpose(1, 2))
+        forecast = self.head(self.dropout(self.recurrent.last_layer_states(state)))
+        return level.put_back(forecast.reshape(len(history), self.config.channels, self.config.horizon))
+
+
+# The forecaster each config builds.
+FORECASTERS = {forecaster.Config: forecaster for forecaster in (SegmentForecaster, PointwiseForecaster)}
+
+
+class Level:
+    """A batch of windows' own level, per window and channel: ``taken_out`` is what the network reads, and
+    ``put_back`` returns a forecast to the inputs' units."""
+
+    def __init__(self, history: torch.Tensor, config: SegmentConfig | PointwiseConfig):
+        if history.shape[1:] != (config.channels, config.input_steps):
+            raise ValueError(
+                f"expected (batch, {config.channels}, {config.input_steps}) windows, got {tuple(history.shape)}"
+            )
+        if config.level == "last":
+            self.shift, self.scale = history[..., -1:].detach(), None
+            self.taken_out = history - self.shift
+        else:
+            self.shift = history.mean(-1, keepdim=True).detach()
+            self.scale = (history.var(-1, keepdim=True, unbiased=False) + REVIN_EPS).sqrt().detach()
+            self.taken_out = (history - self.shift) / self.scale
+
+    def put_back(self, forecast: torch.Tensor) -> torch.Tensor:
+        return forecast + self.shift if self.scale is None else forecast * self.scale + self.shift
 
 
 def _states(state: torch.Tensor | tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:

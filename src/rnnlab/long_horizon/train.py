@@ -1,4 +1,4 @@
-"""Training the segment forecaster on the benchmark's training windows; the best epoch by validation MSE."""
+"""Training a benchmark forecaster on the training windows; the best epoch by validation MSE."""
 
 from pathlib import Path
 
@@ -6,9 +6,9 @@ import torch
 from torch.nn import functional as F
 
 from rnnlab.config import TrainConfig
-from rnnlab.long_horizon.config import Objective, SegmentConfig
+from rnnlab.long_horizon.config import Objective, PointwiseConfig, SegmentConfig
 from rnnlab.long_horizon.data import windows
-from rnnlab.long_horizon.model import SegmentForecaster
+from rnnlab.long_horizon.model import FORECASTERS
 from rnnlab.long_horizon.score import model_forecast, score
 from rnnlab.training.loop import Task, fit, start_run
 from rnnlab.training.progress import FitResult, TrainingOutputs
@@ -16,8 +16,8 @@ from rnnlab.training.progress import FitResult, TrainingOutputs
 LOSSES = {"mse": F.mse_loss, "mae": F.l1_loss}
 
 
-def train_segment_forecaster(
-    model_config: SegmentConfig,
+def train_forecaster(
+    model_config: SegmentConfig | PointwiseConfig,
     objective: Objective,
     train_config: TrainConfig,
     series: str | Path,
@@ -29,7 +29,7 @@ def train_segment_forecaster(
     train_windows = windows(train["values"], steps)
     per_epoch = objective.windows_per_epoch or len(train_windows)
     loss_function = LOSSES[objective.loss]
-    model = SegmentForecaster(model_config).to(device)
+    model = FORECASTERS[type(model_config)](model_config).to(device)
 
     def batches(epoch_generator: torch.Generator):
         drawn = torch.randperm(len(train_windows), generator=epoch_generator)[:per_epoch]
@@ -39,7 +39,7 @@ def train_segment_forecaster(
             for rows in drawn.split(train_config.batch_size)
         ]
 
-    def batch_loss(model: SegmentForecaster, batch) -> torch.Tensor:
+    def batch_loss(model: torch.nn.Module, batch) -> torch.Tensor:
         rows, normaliser = batch
         chosen = train_windows[rows].to(device)
         predicted = model(chosen[..., : model_config.input_steps])
@@ -47,7 +47,7 @@ def train_segment_forecaster(
             device
         )
 
-    def validate(model: SegmentForecaster) -> dict[str, float]:
+    def validate(model: torch.nn.Module) -> dict[str, float]:
         scores = score(model_forecast(model), val["values"], model_config.input_steps, model_config.horizon)
         return {"mse": scores["mse"], "mae": scores["mae"]}
 
