@@ -36,7 +36,15 @@ def interrupted_copy(both_chains, tmp_path, stop: signal.Signals) -> tuple[Proje
     uninterrupted = (path / CHECKPOINT).read_bytes()
     (path / CHECKPOINT).unlink()  # as dvc repro does before it runs a stage
     running = subprocess.Popen(
-        command, cwd=path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        cwd=path,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # A shell without job control starts a background job (`make test &`) with SIGINT ignored, and the
+        # training would inherit that and never see this test's Ctrl-C: the training gets a terminal's default.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     progress = path / PROGRESS
     deadline = time.monotonic() + 120
