@@ -20,8 +20,10 @@ $(PLOTS_PAGE): plots/package-lock.json plots/build_page.py | $(INSTALLED)
 	python3 plots/build_page.py $@
 	$(VENV)/bin/dvc config --local plots.html_template $(PLOTS_PAGE:.dvc/%=%)
 
+# Two workers (pytest-xdist): the tests that run both chains share one (tests/conftest.py), the rest go to
+# whichever is free.
 test: $(INSTALLED) $(PLOTS_PAGE)
-	$(PYTHON) -m pytest
+	OMP_WAIT_POLICY=PASSIVE $(PYTHON) -m pytest --numprocesses 2 --dist loadgroup
 
 # The inner loop: every test but those marked slow (pipelines, real trainings), in under two minutes; no browser
 # page is built, as only a slow test reads it. `make test` stays the whole suite, as .ci/run runs it.
