@@ -1,4 +1,4 @@
-"""The benchmark's result files: each forecast's test errors (JSON), its errors by step ahead (CSV), and the
+"""The benchmark's result files: each forecast's test errors (JSON), its MSE by step ahead (CSV), and the
 table of our runs beside the published numbers (Markdown)."""
 
 import csv
