@@ -16,7 +16,7 @@ SECOND_RUN_WANTED = pytest.StashKey[bool]()
 
 @pytest.fixture(scope="session")
 def chain_runs(tmp_path_factory, request) -> Iterator[dict[str, Future]]:
-    """Both chains run on the samples under PYTHONHASHSEED 1, and, when a collected test asks for it, again
+    """Both chains run on the samples under PYTHONHASHSEED 1, and, when a test that will run asks for it, again
     under 2, side by side: each run is mostly one process at a time starting up, so two share two cores."""
     with ThreadPoolExecutor(max_workers=2) as executor:
         runs = {"1": executor.submit(run_both_chains, tmp_path_factory.mktemp("both_chains"), "1")}
@@ -38,13 +38,13 @@ def both_chains_again(chain_runs) -> Project:
     return chain_runs["2"].result()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_itemcollected(item: pytest.Item) -> None:
     """Marks `slow` each test that needs a run of both chains, so that such a test is never in `make
-    test-fast`, whoever writes it, and puts all of them in one xdist group, the worker that runs the chains."""
-    for item in items:
-        if set(getattr(item, "fixturenames", ())) & set(CHAIN_RUNS):
-            item.add_marker(pytest.mark.slow)
-            item.add_marker(pytest.mark.xdist_group("both_chains"))
+    test-fast`, whoever writes it, and puts all of them in one xdist group, the worker that runs the chains.
+    Marked as each test is collected, before any plugin reads marks (`-m`, xdist's groups)."""
+    if set(getattr(item, "fixturenames", ())) & set(CHAIN_RUNS):
+        item.add_marker(pytest.mark.slow)
+        item.add_marker(pytest.mark.xdist_group("both_chains"))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
