@@ -38,12 +38,15 @@ def main(batch: int) -> None:
             for name in model_names(params)
         }
         forecasts["least squares"] = Linear.fit(train, lookback, horizon)
-        windows = len(test) - lookback - horizon + 1
-        left_out = windows % batch
         for name, forecast in forecasts.items():
-            every = score(forecast, test, lookback, horizon)["mse"]
-            kept = score(forecast, test[: len(test) - left_out], lookback, horizon)["mse"]
-            print(f"| {name} | {horizon} | {every:.4f} ({windows}) | {kept:.4f} ({windows - left_out}) |", flush=True)
+            every = score(forecast, test, lookback, horizon)
+            left_out = every["windows"] % batch
+            kept = score(forecast, test[: len(test) - left_out], lookback, horizon)
+            print(
+                f"| {name} | {horizon} | {every['mse']:.4f} ({every['windows']}) | "
+                f"{kept['mse']:.4f} ({kept['windows']}) |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ def chain_runs(tmp_path_factory, request) -> Iterator[dict[str, Future]]:
 @pytest.fixture(scope="session")
 def both_chains(chain_runs) -> Project:
     """A copy of the project in which both chains ran on the samples (about two minutes, so run once). Every
-    test that uses it, directly or through another fixture, is marked `slow` (pytest_collection_modifyitems)."""
+    test that uses it, directly or through another fixture, is marked `slow` (pytest_itemcollected)."""
     return chain_runs["1"].result()
 
 
