@@ -1,34 +1,52 @@
-"""Fixtures shared by test modules, and the `slow` marker on every test that needs the pipeline run."""
+"""Fixtures shared by test modules, and the marks and order of the tests that need the pipeline run."""
 
 import socket
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from pipeline_project import Project, run_both_chains
 
-# The fixtures that run both chains: a test that uses one is slow, and all such tests share one xdist worker,
-# so that the runs happen once in a session.
-CHAIN_RUNS = ("both_chains", "both_chains_again")
+# The fixtures that give a run of both chains. Tests that run commands in it (both_chains, both_chains_again)
+# share one xdist worker, so that no two DVC commands meet in one project; tests that copy it first
+# (chains_to_copy) go to either worker.
+IN_PLACE = ("both_chains", "both_chains_again")
+TO_COPY = "chains_to_copy"
 SECOND_RUN_WANTED = pytest.StashKey[bool]()
 
 
+def shared_chain_run(folder: Path, hash_seed: str) -> Project:
+    """The run of both chains in ``folder``: made by whichever xdist worker asks first, while the other waits
+    for it and then takes it as it is."""
+    done = folder.with_name(f"{folder.name}.done")
+    with FileLock(folder.with_name(f"{folder.name}.lock")):
+        if not done.exists():
+            run_both_chains(folder, hash_seed)
+            done.touch()
+    return Project(folder, {"PYTHONHASHSEED": hash_seed})
+
+
 @pytest.fixture(scope="session")
-def chain_runs(tmp_path_factory, request) -> Iterator[dict[str, Future]]:
+def chain_runs(tmp_path_factory, request, worker_id) -> Iterator[dict[str, Future]]:
     """Both chains run on the samples under PYTHONHASHSEED 1, and, when a test that will run asks for it, again
     under 2, side by side: each run is mostly one process at a time starting up, so two share two cores."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # this session's folder, above each worker's own
     with ThreadPoolExecutor(max_workers=2) as executor:
-        runs = {"1": executor.submit(run_both_chains, tmp_path_factory.mktemp("both_chains"), "1")}
+        runs = {"1": executor.submit(shared_chain_run, shared / "both_chains", "1")}
         if request.config.stash.get(SECOND_RUN_WANTED, False):
-            runs["2"] = executor.submit(run_both_chains, tmp_path_factory.mktemp("both_chains_again"), "2")
+            runs["2"] = executor.submit(shared_chain_run, shared / "both_chains_again", "2")
         yield runs
 
 
 @pytest.fixture(scope="session")
 def both_chains(chain_runs) -> Project:
-    """A copy of the project in which both chains ran on the samples (about two minutes, so run once). Every
-    test that uses it, directly or through another fixture, is marked `slow` (pytest_itemcollected)."""
+    """A copy of the project in which both chains ran on the samples (about two minutes, so run once a
+    session). Tests that use it may run commands in it; all of them run on one xdist worker."""
     return chain_runs["1"].result()
 
 
@@ -38,13 +56,32 @@ def both_chains_again(chain_runs) -> Project:
     return chain_runs["2"].result()
 
 
+@pytest.fixture(scope="session")
+def chains_to_copy(chain_runs) -> Project:
+    """The same run as both_chains, for tests that run nothing in it: they copy it (copy_project) or read it."""
+    return chain_runs["1"].result()
+
+
 def pytest_itemcollected(item: pytest.Item) -> None:
     """Marks `slow` each test that needs a run of both chains, so that such a test is never in `make
-    test-fast`, whoever writes it, and puts all of them in one xdist group, the worker that runs the chains.
-    Marked as each test is collected, before any plugin reads marks (`-m`, xdist's groups)."""
-    if set(getattr(item, "fixturenames", ())) & set(CHAIN_RUNS):
+    test-fast`, whoever writes it, and puts those that use the run in place in one xdist group. Marked as each
+    test is collected, before any plugin reads marks (`-m`, xdist's groups)."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if fixtures & {*IN_PLACE, TO_COPY}:
         item.add_marker(pytest.mark.slow)
+    if fixtures & set(IN_PLACE):
         item.add_marker(pytest.mark.xdist_group("both_chains"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The in-place group first, so that the chains start at once; the tests that copy them last, so that the
+    other worker reaches them after the run is made rather than waiting for it."""
+
+    def order(item: pytest.Item) -> int:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        return 0 if fixtures & set(IN_PLACE) else 2 if TO_COPY in fixtures else 1
+
+    items.sort(key=order)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

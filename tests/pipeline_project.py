@@ -99,6 +99,17 @@ def make_project(path: Path, environment: dict[str, str] | None = None) -> Proje
 BOTH_CHAINS = [f"summary@{SETUP}", f"figure_forecast@{SETUP}", "figure_text"]
 
 
+def copy_project(project: Project, destination: Path) -> Project:
+    """A copy of ``project`` at ``destination`` to change freely, without DVC's locks of the moment (.dvc/tmp),
+    which a command running in the original at the time would have left in the copy."""
+    shutil.copytree(project.path, destination, symlinks=True, ignore=_dvc_tmp)
+    return Project(destination)
+
+
+def _dvc_tmp(folder: str, names: list[str]) -> set[str]:
+    return {"tmp"} if Path(folder).name == ".dvc" else set()
+
+
 def run_both_chains(path: Path, hash_seed: str) -> Project:
     """A copy in which ``dvc repro`` ran the text and forecast chains on the samples, under PYTHONHASHSEED
     ``hash_seed``."""

@@ -3,13 +3,12 @@ process leaves after the same global batches, for both tasks; and a stage runs a
 
 import dataclasses
 import os
-import shutil
 
 import pytest
 import torch
 import torch.multiprocessing as multiprocessing
 
-from pipeline_project import SETUP, Project
+from pipeline_project import SETUP, copy_project
 from rnnlab.config import load_params
 from rnnlab.forecast.config import forecast_training, load_setup
 from rnnlab.forecast.jena import TARGET
@@ -50,10 +49,10 @@ def train(rank: int, task: str, world: int, port: int, project: str, out: str) -
 
 
 @pytest.mark.parametrize("task", ["text", "forecast"])
-def test_two_ranks_leave_the_weights_of_one_process(both_chains, tmp_path, free_port, task):
+def test_two_ranks_leave_the_weights_of_one_process(chains_to_copy, tmp_path, free_port, task):
     for world in (1, 2):
         multiprocessing.spawn(
-            train, args=(task, world, free_port(), str(both_chains.path), str(tmp_path)), nprocs=world
+            train, args=(task, world, free_port(), str(chains_to_copy.path), str(tmp_path)), nprocs=world
         )
     alone, shared = (torch.load(tmp_path / f"{task}-{world}.pt", weights_only=True)["state_dict"] for world in (1, 2))
     assert alone.keys() == shared.keys()
@@ -62,10 +61,9 @@ def test_two_ranks_leave_the_weights_of_one_process(both_chains, tmp_path, free_
     assert (tmp_path / f"{task}-2-0").is_dir() and not (tmp_path / f"{task}-2-1").exists()
 
 
-def test_a_stage_runs_as_two_ranks_under_dvc_repro(both_chains, tmp_path):
-    path = tmp_path / "project"
-    shutil.copytree(both_chains.path, path, symlinks=True)
-    project = Project(path)
+def test_a_stage_runs_as_two_ranks_under_dvc_repro(chains_to_copy, tmp_path):
+    project = copy_project(chains_to_copy, tmp_path / "project")
+    path = project.path
     params = (path / "params.yaml").read_text(encoding="utf-8")
     # One thread a rank: two ranks of the default two threads would ask four of this machine's two cores.
     params = params.replace("threads: 2", "threads: 1", 1)

@@ -8,7 +8,7 @@ import subprocess
 
 import yaml
 
-from pipeline_project import BIN, Project
+from pipeline_project import BIN, Project, copy_project
 
 SETUP = "mpi_roof_2024"
 
@@ -34,12 +34,12 @@ def test_every_tracked_output_repeats_to_the_bit(both_chains, both_chains_again)
     assert [path for path in first if first[path] != second[path]] == []
 
 
-def test_one_core_with_two_threads_writes_the_bytes_of_two_cores(both_chains, tmp_path):
+def test_one_core_with_two_threads_writes_the_bytes_of_two_cores(chains_to_copy, tmp_path):
     """compute.threads, not the cores a machine has, splits the reductions: a training pinned to one core (as
     taskset does) gives the outputs that both_chains recorded, on however many cores it ran."""
     stage = f"train_forecast@{SETUP}-gru"
-    path = tmp_path / "project"
-    shutil.copytree(both_chains.path, path, symlinks=True)
+    project = copy_project(chains_to_copy, tmp_path / "project")
+    path = project.path
     recorded = yaml.safe_load((path / "dvc.lock").read_text(encoding="utf-8"))["stages"][stage]
     for out in recorded["outs"]:
         target = path / out["path"]
@@ -53,4 +53,4 @@ def test_one_core_with_two_threads_writes_the_bytes_of_two_cores(both_chains, tm
         env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"},
         preexec_fn=lambda: os.sched_setaffinity(0, one_core),
     )
-    assert "up to date" in Project(path).dvc("status", stage).stdout
+    assert "up to date" in project.dvc("status", stage).stdout

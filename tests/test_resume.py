@@ -4,7 +4,6 @@ code starts over."""
 
 import os
 import shlex
-import shutil
 import signal
 import subprocess
 import time
@@ -12,20 +11,19 @@ import time
 import torch
 import yaml
 
-from pipeline_project import BIN, SETUP, Project
+from pipeline_project import BIN, SETUP, Project, copy_project
 
 STAGE = f"train_forecast@{SETUP}-gru"
 CHECKPOINT = f"models/forecast/{SETUP}/gru.pt"
 PROGRESS = f"{CHECKPOINT}.partial/progress.pt"
 
 
-def interrupted_copy(both_chains, tmp_path, stop: signal.Signals) -> tuple[Project, bytes]:
+def interrupted_copy(chains_to_copy, tmp_path, stop: signal.Signals) -> tuple[Project, bytes]:
     """A copy of the project whose GRU forecaster was interrupted by ``stop`` (Ctrl-C's SIGINT, or SIGTERM as
     a killed `dvc repro` or a scheduler sends) after its first epoch, and the checkpoint that the same
     training gives uninterrupted."""
-    path = tmp_path / "project"
-    shutil.copytree(both_chains.path, path, symlinks=True)
-    project = Project(path)
+    project = copy_project(chains_to_copy, tmp_path / "project")
+    path = project.path
     params = yaml.safe_load((path / "params.yaml").read_text(encoding="utf-8"))
     params["train_forecast"]["gru"].update(epochs=8, patience=8)  # time to interrupt it
     project.write_params(params)
@@ -58,8 +56,8 @@ def interrupted_copy(both_chains, tmp_path, stop: signal.Signals) -> tuple[Proje
     return project, uninterrupted
 
 
-def test_interrupted_training_resumes_to_the_same_weights(both_chains, tmp_path):
-    project, uninterrupted = interrupted_copy(both_chains, tmp_path, signal.SIGINT)
+def test_interrupted_training_resumes_to_the_same_weights(chains_to_copy, tmp_path):
+    project, uninterrupted = interrupted_copy(chains_to_copy, tmp_path, signal.SIGINT)
     assert not (project.path / CHECKPOINT).exists()
     assert STAGE in project.dvc("status", STAGE).stdout  # not taken for a result
 
@@ -70,10 +68,10 @@ def test_interrupted_training_resumes_to_the_same_weights(both_chains, tmp_path)
     assert "up to date" in project.dvc("status", STAGE).stdout
 
 
-def test_progress_kept_under_other_numerics_is_not_continued(both_chains, tmp_path):
+def test_progress_kept_under_other_numerics_is_not_continued(chains_to_copy, tmp_path):
     """Progress that other code (or torch, or thread count) kept: the training starts over, and ends where an
     uninterrupted run of this code does."""
-    project, uninterrupted = interrupted_copy(both_chains, tmp_path, signal.SIGTERM)
+    project, uninterrupted = interrupted_copy(chains_to_copy, tmp_path, signal.SIGTERM)
     progress = torch.load(project.path / PROGRESS, weights_only=True)
     progress["numerics"]["code"] = "the code before an edit"
     torch.save(progress, project.path / PROGRESS)

@@ -2,12 +2,11 @@
 folder and to an S3 server."""
 
 import re
-import shutil
 
 import pytest
 
 from committed import FORECASTERS
-from pipeline_project import SETUP, Project
+from pipeline_project import SETUP, copy_project
 
 TARGETS = [f"figure_forecast@{SETUP}", f"baselines_forecast@{SETUP}"]
 
@@ -17,11 +16,9 @@ def stages_run(output: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def committed(both_chains, tmp_path_factory):
+def committed(chains_to_copy, tmp_path_factory):
     """A committed copy of the session's project in which both chains ran: these tests change it."""
-    path = tmp_path_factory.mktemp("workflow") / "project"
-    shutil.copytree(both_chains.path, path, symlinks=True)
-    project = Project(path)
+    project = copy_project(chains_to_copy, tmp_path_factory.mktemp("workflow") / "project")
     project.git("add", "-A")
     project.git("commit", "-qm", "first results")
     return project
