@@ -62,26 +62,30 @@ def chains_to_copy(chain_runs) -> Project:
     return chain_runs["1"].result()
 
 
+# How a test uses a run of both chains, in the order the tests are collected (pytest_collection_modifyitems).
+RUNS_IN_PLACE, USES_NO_RUN, COPIES_THE_RUN = range(3)
+
+
+def chain_use(item: pytest.Item) -> int:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return RUNS_IN_PLACE if fixtures & set(IN_PLACE) else COPIES_THE_RUN if TO_COPY in fixtures else USES_NO_RUN
+
+
 def pytest_itemcollected(item: pytest.Item) -> None:
     """Marks `slow` each test that needs a run of both chains, so that such a test is never in `make
     test-fast`, whoever writes it, and puts those that use the run in place in one xdist group. Marked as each
     test is collected, before any plugin reads marks (`-m`, xdist's groups)."""
-    fixtures = set(getattr(item, "fixturenames", ()))
-    if fixtures & {*IN_PLACE, TO_COPY}:
+    use = chain_use(item)
+    if use != USES_NO_RUN:
         item.add_marker(pytest.mark.slow)
-    if fixtures & set(IN_PLACE):
+    if use == RUNS_IN_PLACE:
         item.add_marker(pytest.mark.xdist_group("both_chains"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The in-place group first, so that the chains start at once; the tests that copy them last, so that the
     other worker reaches them after the run is made rather than waiting for it."""
-
-    def order(item: pytest.Item) -> int:
-        fixtures = set(getattr(item, "fixturenames", ()))
-        return 0 if fixtures & set(IN_PLACE) else 2 if TO_COPY in fixtures else 1
-
-    items.sort(key=order)
+    items.sort(key=chain_use)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
