@@ -45,8 +45,8 @@ def chromium(page, profile, *arguments) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def page(both_chains):
     assert TEMPLATE.exists(), f"{TEMPLATE} is missing: `make` builds it (npm ci in plots/, then plots/build_page.py)"
-    both_chains.dvc("config", "plots.html_template", str(TEMPLATE))
-    both_chains.dvc("plots", "show")
+    # Named on the command line, not in the run's config, which the tests that copy the run inherit.
+    both_chains.dvc("plots", "show", "--html-template", str(TEMPLATE))
     return both_chains.path / "dvc_plots" / "index.html"
 
 
