@@ -20,8 +20,8 @@ $(PLOTS_PAGE): plots/package-lock.json plots/build_page.py | $(INSTALLED)
 	python3 plots/build_page.py $@
 	$(VENV)/bin/dvc config --local plots.html_template $(PLOTS_PAGE:.dvc/%=%)
 
-# Two workers (pytest-xdist): one runs both chains and the tests that run commands in that run; the tests that
-# copy it wait for it under a file lock (tests/conftest.py); the rest go to whichever worker is free.
+# Two workers (pytest-xdist): the chains' run is made once, under a file lock, by whichever worker asks first
+# (tests/conftest.py); the tests that run commands in it share one worker; the rest go to whichever is free.
 test: $(INSTALLED) $(PLOTS_PAGE)
 	OMP_WAIT_POLICY=PASSIVE $(PYTHON) -m pytest --numprocesses 2 --dist loadgroup
 
