@@ -5,6 +5,7 @@ from pathlib import Path
 
 from rnnlab import params
 from rnnlab.config import check_sections, threads
+from rnnlab.cpu import pins_in
 from rnnlab.datasets import check_destinations
 from rnnlab.forecast import config as forecast_config
 from rnnlab.long_horizon import config as long_horizon_config
@@ -14,6 +15,7 @@ from rnnlab.text import config as text_config
 def check(all_params: dict, path: str | Path = params.PARAMS_FILE) -> None:
     check_sections(all_params, path)
     threads(all_params, path)
+    pins_in(all_params, path)
     check_destinations(all_params, path)
     text_config.check(all_params, path)
     forecast_config.check(all_params, path)

@@ -1,0 +1,40 @@
+"""The choices that numerical libraries make by the CPU they find, pinned from params.yaml's ``compute.pins``,
+so that every x86-64 CPU with AVX2, Intel's or AMD's, computes the same bytes. Most libraries read their
+setting once, as they load: ``pin`` must run before numpy, scipy or torch is imported, which is why this module
+imports none of them."""
+
+import os
+from pathlib import Path
+
+from rnnlab import params
+
+# The environment variable each library reads, and what it chooses by the CPU when it is not set.
+PINS = {
+    # On a CPU that is not Intel's, MKL honours only COMPATIBLE; any other value lets it choose by the CPU.
+    "MKL_CBWR": "MKL's code path: torch's float32 matrix products and its LAPACK",
+    "ATEN_CPU_CAPABILITY": "the widest SIMD of torch's own kernels",
+    "ONEDNN_MAX_CPU_ISA": "the widest instruction set of oneDNN, torch's other CPU library",
+    "OPENBLAS_CORETYPE": "which CPU's kernels OpenBLAS runs, under numpy and scipy (gensim's Word2Vec)",
+}
+
+
+def pins_in(all_params: dict, path: str | Path = params.PARAMS_FILE) -> dict[str, str]:
+    """compute.pins: variables of ``PINS`` and their values; {} where there is none."""
+    compute = all_params.get("compute")
+    pins = compute.get("pins", {}) if isinstance(compute, dict) else {}
+    if not isinstance(pins, dict):
+        raise params.ParamsError(f"{path}: compute.pins must map variables of {sorted(PINS)} to values")
+    for name, value in pins.items():
+        if name not in PINS:
+            raise params.ParamsError(f"{path}: compute.pins.{name} is not a known pin; expected one of {sorted(PINS)}")
+        if not isinstance(value, str) or not value:
+            raise params.ParamsError(f"{path}: compute.pins.{name} must be a non-empty string, got {value!r}")
+    return pins
+
+
+def pin(path: str | Path = params.PARAMS_FILE) -> dict[str, str]:
+    """Sets the params file's compute.pins in this process's environment, over what the user set (the project,
+    not the machine, makes these choices), and returns them."""
+    pins = pins_in(params.load(path), path)
+    os.environ.update(pins)
+    return pins

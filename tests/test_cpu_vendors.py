@@ -1,0 +1,81 @@
+"""The same bytes on the other vendor's CPU: a few training steps, a Word2Vec and both least-squares fits
+(tests/cpu_probe.py) run natively and under qemu-user as a CPU of the other vendor (Intel's Haswell on an AMD
+machine, AMD's EPYC Rome on an Intel one) give the same sha256 under the pins of compute.pins (rnnlab.cpu).
+qemu's TCG emulates AVX2 but not AVX-512, so this proves the pins across vendors at AVX2; that an AVX-512
+CPU pinned to AVX2 matches rests on each library honouring its cap (docs/research-log.md)."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline_project import ROOT
+
+# The pins that make the probe's bytes the same on Intel and AMD CPUs. Between two AVX2 CPUs MKL's is the one
+# that matters (without it the trainings and the benchmark's fit differ: research log); torch's, oneDNN's and
+# OpenBLAS's choose AVX-512 code on a CPU that has it, which qemu cannot emulate.
+PINS = {
+    "MKL_CBWR": "COMPATIBLE",
+    "ATEN_CPU_CAPABILITY": "avx2",
+    "ONEDNN_MAX_CPU_ISA": "AVX2",
+    "OPENBLAS_CORETYPE": "Haswell",
+}
+QEMU = shutil.which("qemu-x86_64")
+PROBE = Path(__file__).with_name("cpu_probe.py")
+
+
+def other_vendor() -> str:
+    """qemu's name for a CPU of the vendor this machine's is not."""
+    vendor = next(line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("vendor_id"))
+    return "EPYC-Rome" if "GenuineIntel" in vendor else "Haswell-v4,vendor=GenuineIntel"
+
+
+def project_with(tmp_path: Path, pins: dict[str, str]) -> Path:
+    """A folder whose params.yaml is the project's with ``pins`` as compute.pins."""
+    params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+    params["compute"]["pins"] = pins
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    return tmp_path
+
+
+def probe(folder: Path, *emulator: str) -> dict[str, str]:
+    # The user's own settings of the pinned variables would be overridden; unset others too, so that nothing
+    # but compute.pins decides.
+    environment = {name: value for name, value in os.environ.items() if name not in PINS}
+    result = subprocess.run(
+        [*emulator, sys.executable, str(PROBE), "2"], cwd=folder, env=environment, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(QEMU is None, reason="qemu-user is not installed (.ci/run installs it)")
+def test_pinned_libraries_give_the_same_bytes_on_the_other_vendors_cpu(tmp_path):
+    folder = project_with(tmp_path, PINS)
+    native = probe(folder)
+    emulated = probe(folder, QEMU, "-cpu", other_vendor())
+    assert native == emulated
+
+
+@pytest.mark.slow
+def test_pins_are_set_before_torch_loads(tmp_path):
+    """The capability torch reports is the pinned one, not the CPU's: the pin reached torch before it loaded."""
+    folder = project_with(tmp_path, {"ATEN_CPU_CAPABILITY": "default"})
+    loaded = "from rnnlab.cpu import pin; pin(); import torch; print(torch.backends.cpu.get_cpu_capability())"
+    result = subprocess.run([sys.executable, "-c", loaded], cwd=folder, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "DEFAULT"
+
+
+def test_unknown_pin_is_refused_naming_it(tmp_path):
+    from rnnlab.cpu import pin
+    from rnnlab.params import ParamsError
+
+    folder = project_with(tmp_path, {"MKL_NUM_THREADS": "4"})
+    with pytest.raises(ParamsError, match=r"compute\.pins\.MKL_NUM_THREADS is not a known pin"):
+        pin(folder / "params.yaml")
