@@ -1,14 +1,18 @@
 """Data-parallel training: two ranks under torch.distributed (gloo, 127.0.0.1) leave the weights that one
-process leaves after the same global batches, for both tasks; and a stage runs as two ranks under dvc repro."""
+process leaves after the same global batches, for both tasks; a stage runs as two ranks under dvc repro; and
+two hosts' torchrun launchers write what two ranks on one machine write."""
 
 import dataclasses
 import os
+import shlex
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import torch
 import torch.multiprocessing as multiprocessing
+import yaml
 
-from pipeline_project import SETUP, copy_project
+from pipeline_project import SETUP, Project, copy_project, make_project
 from rnnlab.config import load_params
 from rnnlab.forecast.config import forecast_training, load_setup
 from rnnlab.forecast.jena import TARGET
@@ -76,3 +80,45 @@ def test_a_stage_runs_as_two_ranks_under_dvc_repro(chains_to_copy, tmp_path):
     assert output.count("best validation loss") == 1, output  # one rank reports
     assert (path / f"models/forecast/{SETUP}/gru.pt").stat().st_size > 0
     assert "up to date" in project.dvc("status", f"train_forecast@{SETUP}-gru").stdout
+
+
+def locked_stage(project: Project, stage: str) -> dict:
+    """What ``project``'s dvc.lock records of ``stage``: its command, and the md5 of every dependency and output."""
+    return yaml.safe_load((project.path / "dvc.lock").read_text(encoding="utf-8"))["stages"][stage]
+
+
+@pytest.mark.slow
+def test_two_hosts_under_torchrun_write_what_two_ranks_on_one_machine_write(tmp_path, free_port):
+    """Two torchrun launchers, one a host, each in its own copy of the project, run the stage's command from
+    dvc.yaml as README says: node rank 0's host alone writes, the checkpoint that `dvc repro` writes when the
+    stage starts its two ranks on one machine, byte for byte, and `dvc commit` there records the stage as that
+    run did. The static rendezvous (--master-addr): under c10d torchrun ignores --node-rank and ranks the hosts
+    by name and process id, so that rank 0, and the outputs, could be on any host."""
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project")
+    project.place_raw("fetch@station_2024", "mpi_roof_2024_slice.csv", "data/raw/station/mpi_roof_2024_sample.csv")
+    params = yaml.safe_load((project.path / "params.yaml").read_text(encoding="utf-8"))
+    params["compute"]["threads"] = 1  # two ranks of one thread each on this machine's two cores
+    params["train_forecast"]["gru"]["processes"] = 2
+    project.write_params(params)
+    project.dvc("repro", f"windows_station@{SETUP}")
+    # Each host as after `dvc pull`: the code, params and the windows the stage reads; nothing trained.
+    hosts = [copy_project(project, tmp_path / f"host{node}") for node in (0, 1)]
+    stage, checkpoint = f"train_forecast@{SETUP}-gru", f"models/forecast/{SETUP}/gru.pt"
+    project.dvc("repro", stage)
+
+    # The stage's command with torchrun in place of python, which torchrun starts the script with.
+    _, *script = shlex.split(locked_stage(project, stage)["cmd"])
+    rendezvous = ("--master-addr", "127.0.0.1", "--master-port", str(free_port()))
+
+    def launch(node: int) -> None:
+        hosts[node].run(
+            "torchrun", "--nnodes", "2", "--node-rank", str(node), "--nproc-per-node", "1", *rendezvous, *script
+        )
+
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        list(executor.map(launch, (1, 0)))  # the order the hosts start in does not decide their ranks
+    assert (hosts[0].path / checkpoint).read_bytes() == (project.path / checkpoint).read_bytes()
+    assert not (hosts[1].path / checkpoint).exists()
+    hosts[0].dvc("commit", "--force", stage)
+    assert locked_stage(hosts[0], stage) == locked_stage(project, stage)
