@@ -73,7 +73,7 @@ TEXT_DIMENSIONS = {
     "chars_per_word": text_config.chars_per_word(PARAMS),
 }
 FORECAST_SETUP = forecast_config.load_setup(PARAMS, "mpi_roof_2024")
-NETWORKS = config.model_names(PARAMS, "train")
+NETWORKS = config.model_names(PARAMS, "train_text")
 
 
 def text_settings(cell: str) -> tuple[text_config.ClassifierConfig, config.TrainConfig]:
