@@ -1,4 +1,5 @@
-"""Command line: ``python -m rnnlab predict --model lstm "这款热水器加热很快"``, ``python -m rnnlab check``.
+"""Command line: ``python -m rnnlab predict --model lstm "这款热水器加热很快"``, ``python -m rnnlab check``,
+``python -m rnnlab verify``.
 
 Runs from any folder of the repository. An expected failure (bad params, no trained model, no input) is one
 line on stderr and exit status 1; RNNLAB_TRACEBACK=1 shows the traceback as well.
@@ -64,6 +65,12 @@ def check(arguments: argparse.Namespace) -> None:
     print("params.yaml: every setting is valid")
 
 
+def verify(arguments: argparse.Namespace) -> None:
+    from rnnlab.verify import verify as verify_outputs
+
+    verify_outputs(Path.cwd())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="rnnlab")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -76,6 +83,8 @@ def main(argv: list[str] | None = None) -> None:
     predictor.set_defaults(run=predict)
     checker = commands.add_parser("check", help="check every setting of params.yaml, as each stage will")
     checker.set_defaults(run=check)
+    verifier = commands.add_parser("verify", help="rehash dvc.lock's outputs and their cache objects; list damage")
+    verifier.set_defaults(run=verify)
     arguments = parser.parse_args(argv)
     # Paths given on the command line are the user's, from where they stand; the defaults are the repository's.
     for name in ("checkpoint", "tensors"):

@@ -1,0 +1,161 @@
+"""``python -m rnnlab verify``: every output dvc.lock records, and every object of the local DVC cache it names,
+hashed again from its bytes and compared with the lock. DVC itself trusts its records (a file checked out from
+the cache takes the object's name as its hash), so a damaged object or file passes `dvc status`, is checked out
+again by `dvc checkout` and pushed by `dvc push` under its good name; this reads every byte instead."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from rnnlab.errors import RnnlabError
+
+CHUNK = 1 << 20
+
+
+class VerifyError(RnnlabError):
+    pass
+
+
+@dataclass(frozen=True)
+class Damage:
+    """One file whose bytes are not those its name or dvc.lock says: ``where`` is a workspace path or a cache
+    object, ``output`` the lock's output it belongs to."""
+
+    where: Path
+    output: str
+    in_cache: bool
+
+
+def md5_of(path: Path) -> str:
+    digest = hashlib.md5()
+    with path.open("rb") as file:
+        while chunk := file.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def locked_outputs(root: Path) -> dict[str, str]:
+    """Each output path of dvc.lock and its md5 (a folder's ends in .dir)."""
+    lock = root / "dvc.lock"
+    try:
+        stages = yaml.safe_load(lock.read_text(encoding="utf-8"))["stages"]
+        return {out["path"]: out["md5"] for stage in stages.values() for out in stage.get("outs", []) if "md5" in out}
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as error:
+        raise VerifyError(f"{lock}: cannot read the outputs it records ({error}); expected DVC's lock file") from error
+
+
+def object_path(cache: Path, md5: str) -> Path:
+    return cache / md5[:2] / md5[2:]
+
+
+def listing_md5(entries: list[dict]) -> str:
+    """DVC's hash of a folder: the md5 of its files' sorted (md5, relpath) listing as JSON, with .dir after."""
+    listed = sorted(
+        ({"md5": entry["md5"], "relpath": entry["relpath"]} for entry in entries), key=lambda e: e["relpath"]
+    )
+    return hashlib.md5(json.dumps(listed, sort_keys=True).encode("utf-8")).hexdigest() + ".dir"
+
+
+def folder_entries(folder: Path) -> list[dict]:
+    return [
+        {"md5": md5_of(path), "relpath": path.relative_to(folder).as_posix()}
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    ]
+
+
+class Verifier:
+    """Rehashes the outputs of ``root``'s dvc.lock in the workspace, and the objects of ``cache`` (DVC's
+    files/md5 folder) that they name, where present: a fresh clone has none, and outputs DVC does not cache
+    (git-tracked metrics) never have one."""
+
+    def __init__(self, root: Path, cache: Path):
+        self.root, self.cache = root, cache
+        self.damaged: list[Damage] = []
+        self.checked = self.missing = 0
+
+    def run(self) -> list[Damage]:
+        for output, md5 in sorted(locked_outputs(self.root).items()):
+            if md5.endswith(".dir"):
+                self.folder(output, md5)
+            else:
+                self.file(self.root / output, output, md5)
+        return self.damaged
+
+    def check(self, path: Path, output: str, md5: str, in_cache: bool) -> None:
+        self.checked += 1
+        if md5_of(path) != md5:
+            self.damaged.append(Damage(path, output, in_cache))
+
+    def file(self, workspace: Path, output: str, md5: str) -> None:
+        if workspace.is_file():
+            self.check(workspace, output, md5, in_cache=False)
+        else:
+            self.missing += 1
+        cached = object_path(self.cache, md5)
+        if cached.is_file():
+            self.check(cached, output, md5, in_cache=True)
+
+    def folder(self, output: str, md5: str) -> None:
+        """File by file where the cache holds the folder's listing (its .dir object) and the listing is whole;
+        else the folder's own hash, computed as DVC computes it."""
+        listing, workspace = object_path(self.cache, md5), self.root / output
+        entries = self.listed(listing, output, md5) if listing.is_file() else None
+        if entries is not None:
+            for entry in entries:
+                self.file(workspace / entry["relpath"], output, entry["md5"])
+        elif not workspace.is_dir():
+            self.missing += 1
+        else:
+            self.checked += 1
+            if listing_md5(folder_entries(workspace)) != md5:
+                self.damaged.append(Damage(workspace, output, in_cache=False))
+
+    def listed(self, listing: Path, output: str, md5: str) -> list[dict] | None:
+        """The entries of a .dir object, or None (and the object counted damaged) where its bytes are not the
+        listing its name says."""
+        self.checked += 1
+        try:
+            entries = json.loads(listing.read_bytes())
+            if listing_md5(entries) == md5:
+                return entries
+        except (ValueError, TypeError, KeyError):
+            pass
+        self.damaged.append(Damage(listing, output, in_cache=True))
+        return None
+
+
+def repairs(damaged: list[Damage], root: Path) -> list[str]:
+    """Commands that put the good bytes back from a remote, in order: damaged cache objects removed (DVC would
+    take them for good ones), then every affected output pulled again over what is there."""
+    removals = [f"rm {damage.where.relative_to(root)}" for damage in damaged if damage.in_cache]
+    outputs = sorted({damage.output for damage in damaged})
+    return [*removals, f"dvc pull --force {' '.join(outputs)}"]
+
+
+def cache_folder(root: Path) -> Path:
+    """The local cache's md5 objects, wherever `dvc cache dir` put them."""
+    from dvc.repo import Repo  # here: only this command needs DVC loaded
+
+    with Repo(str(root)) as repo:
+        return Path(repo.cache.local.path)
+
+
+def verify(root: Path) -> None:
+    verifier = Verifier(root, cache_folder(root))
+    damaged = verifier.run()
+    print(
+        f"dvc.lock: {verifier.checked} workspace files and cache objects rehashed; {verifier.missing} outputs "
+        "not in the workspace (not produced or not pulled)"
+    )
+    if not damaged:
+        print("every one holds the bytes dvc.lock records")
+        return
+    for damage in damaged:
+        kind = "cache object of" if damage.in_cache else "workspace file of"
+        print(f"damaged: {damage.where.relative_to(root)} ({kind} {damage.output})")
+    commands = "; ".join(repairs(damaged, root))
+    raise VerifyError(f"{len(damaged)} damaged; to replace them from the remote: {commands}")
