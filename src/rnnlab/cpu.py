@@ -4,6 +4,7 @@ setting once, as they load: ``pin`` must run before numpy, scipy or torch is imp
 imports none of them."""
 
 import os
+import platform
 from pathlib import Path
 
 from rnnlab import params
@@ -38,3 +39,14 @@ def pin(path: str | Path = params.PARAMS_FILE) -> dict[str, str]:
     pins = pins_in(params.load(path), path)
     os.environ.update(pins)
     return pins
+
+
+def cpu_model() -> str:
+    """The CPU's model name as the kernel reports it: named beside every timing and record."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
