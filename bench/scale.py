@@ -1,13 +1,14 @@
 """The text chain's cost as the corpus grows: each stage's wall time and peak memory at 1x, 3x and 10x the
 reviews, one stage at a time, as `dvc repro` runs them (the stage scripts, with their params).
 
-    python bench/scale.py [--scales 1 3 10] [--work /tmp/rnnlab-scale]
+    python bench/scale.py [--scales 1 3 10] [--through STAGE] [--work /tmp/rnnlab-scale]
 
 The corpus at k times is the real CSV's rows drawn again k times over in a seeded shuffle: honest for time and
 memory (every review is a real one, of the real length and vocabulary), not for scores, since a review's copies
 land in every split. Training is one epoch of the GRU as params.yaml sets it (all its members), then its
-evaluation. Peak memory is the largest sum of RSS over the stage's process and its children (jieba's workers),
-sampled every 0.1 s. Run it alone: the stages use both cores. Prints one Markdown table.
+evaluation; ``--through`` stops the chain after a stage. Peak memory is the largest sum of PSS (each page
+shared between processes counted once, split among them) over the stage's process and its children (jieba's
+forked workers), sampled every 0.1 s. Run it alone: the stages use both cores. Prints one Markdown table.
 """
 
 import argparse
@@ -70,7 +71,7 @@ def project(work: Path, reviews: pd.DataFrame) -> Path:
 
 
 def run(stage: str, arguments: list[str], work: Path) -> tuple[float, float]:
-    """Seconds and peak memory (GB, summed over the stage's processes) of one stage."""
+    """Seconds and peak memory (GB of PSS, summed over the stage's processes) of one stage."""
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "stages" / f"{stage}.py"), *arguments],
@@ -86,7 +87,7 @@ def run(stage: str, arguments: list[str], work: Path) -> tuple[float, float]:
         while process.poll() is None:
             try:
                 tree = [watched, *watched.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+                peak = max(peak, sum(p.memory_full_info().pss for p in tree if p.is_running()))
             except psutil.Error:
                 pass
             time.sleep(0.1)
@@ -105,22 +106,25 @@ def main() -> None:
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 3, 10])
     parser.add_argument("--work", type=Path, default=Path("/tmp/rnnlab-scale"))
     parser.add_argument("--mirror", type=Path, default=ROOT.parent / "shared/data")
+    parser.add_argument("--through", choices=[stage for stage, _ in STAGES], default=STAGES[-1][0])
     args = parser.parse_args()
+    names = [stage for stage, _ in STAGES]
+    stages = STAGES[: names.index(args.through) + 1]
     reviews = real_reviews(args.mirror)
     results = {}
     for scale in args.scales:
         work = project(args.work, scaled(reviews, scale))
         csv_mb = (work / "data/raw/reviews.csv").stat().st_size / 1e6
         print(f"{scale}x: {len(reviews) * scale:,} reviews, {csv_mb:.0f} MB of CSV", file=sys.stderr, flush=True)
-        for stage, arguments in STAGES:
+        for stage, arguments in stages:
             results[stage, scale] = run(stage, arguments, work)
             print(f"  {stage}: {results[stage, scale][0]:.1f} s, {results[stage, scale][1]:.2f} GB", file=sys.stderr)
     shutil.rmtree(args.work, ignore_errors=True)
     first = args.scales[0]
-    print(f"{cpu_model()}, {psutil.cpu_count()} cores; seconds (GB peak RSS); growth = time / time at {first}x\n")
+    print(f"{cpu_model()}, {psutil.cpu_count()} cores; seconds (GB peak PSS); growth = time / time at {first}x\n")
     print("| stage | " + " | ".join(f"{s}x" for s in args.scales) + f" | growth at {args.scales[-1]}x |")
     print("|---|" + "---:|" * (len(args.scales) + 1))
-    for stage, _ in STAGES:
+    for stage, _ in stages:
         cells = [f"{results[stage, s][0]:.1f} ({results[stage, s][1]:.2f})" for s in args.scales]
         growth = results[stage, args.scales[-1]][0] / results[stage, first][0]
         print(f"| {stage} | " + " | ".join(cells) + f" | {growth:.1f}x |")

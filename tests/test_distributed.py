@@ -1,6 +1,6 @@
 """Data-parallel training: two ranks under torch.distributed (gloo, 127.0.0.1) leave the weights that one
-process leaves after the same global batches, for both tasks; a stage runs as two ranks under dvc repro; and
-two hosts' torchrun launchers write what two ranks on one machine write."""
+process leaves after the same global batches, for both tasks; a stage runs as two ranks under dvc repro, and
+two hosts' torchrun launchers write what those two ranks on one machine write."""
 
 import dataclasses
 import os
@@ -65,35 +65,19 @@ def test_two_ranks_leave_the_weights_of_one_process(chains_to_copy, tmp_path, fr
     assert (tmp_path / f"{task}-2-0").is_dir() and not (tmp_path / f"{task}-2-1").exists()
 
 
-def test_a_stage_runs_as_two_ranks_under_dvc_repro(chains_to_copy, tmp_path):
-    project = copy_project(chains_to_copy, tmp_path / "project")
-    path = project.path
-    params = (path / "params.yaml").read_text(encoding="utf-8")
-    # One thread a rank: two ranks of the default two threads would ask four of this machine's two cores.
-    params = params.replace("threads: 2", "threads: 1", 1)
-    gru = params.index("gru:", params.index("train_forecast:"))
-    (path / "params.yaml").write_text(
-        params[:gru] + params[gru:].replace("processes: 1", "processes: 2", 1), encoding="utf-8"
-    )
-    output = project.dvc("repro", f"train_forecast@{SETUP}-gru").stdout
-    assert f"Running stage 'train_forecast@{SETUP}-gru'" in output
-    assert output.count("best validation loss") == 1, output  # one rank reports
-    assert (path / f"models/forecast/{SETUP}/gru.pt").stat().st_size > 0
-    assert "up to date" in project.dvc("status", f"train_forecast@{SETUP}-gru").stdout
-
-
 def locked_stage(project: Project, stage: str) -> dict:
     """What ``project``'s dvc.lock records of ``stage``: its command, and the md5 of every dependency and output."""
     return yaml.safe_load((project.path / "dvc.lock").read_text(encoding="utf-8"))["stages"][stage]
 
 
 @pytest.mark.slow
-def test_two_hosts_under_torchrun_write_what_two_ranks_on_one_machine_write(tmp_path, free_port):
-    """Two torchrun launchers, one a host, each in its own copy of the project, run the stage's command from
-    dvc.yaml as README says: node rank 0's host alone writes, the checkpoint that `dvc repro` writes when the
-    stage starts its two ranks on one machine, byte for byte, and `dvc commit` there records the stage as that
-    run did. The static rendezvous (--master-addr): under c10d torchrun ignores --node-rank and ranks the hosts
-    by name and process id, so that rank 0, and the outputs, could be on any host."""
+def test_a_stage_runs_as_two_ranks_under_dvc_repro_and_two_hosts_write_the_same(tmp_path, free_port):
+    """`dvc repro` runs a stage as two ranks on one machine (processes: 2), one of which reports; two torchrun
+    launchers, one a host, each in its own copy of the project, run the stage's command from dvc.yaml as README
+    says: node rank 0's host alone writes, the checkpoint of the one-machine run, byte for byte, and `dvc
+    commit` there records the stage as that run did. The static rendezvous (--master-addr): under c10d torchrun
+    ignores --node-rank and ranks the hosts by name and process id, so that rank 0, and the outputs, could be on
+    any host."""
     (tmp_path / "project").mkdir()
     project = make_project(tmp_path / "project")
     project.place_raw("fetch@station_2024", "mpi_roof_2024_slice.csv", "data/raw/station/mpi_roof_2024_sample.csv")
@@ -105,7 +89,10 @@ def test_two_hosts_under_torchrun_write_what_two_ranks_on_one_machine_write(tmp_
     # Each host as after `dvc pull`: the code, params and the windows the stage reads; nothing trained.
     hosts = [copy_project(project, tmp_path / f"host{node}") for node in (0, 1)]
     stage, checkpoint = f"train_forecast@{SETUP}-gru", f"models/forecast/{SETUP}/gru.pt"
-    project.dvc("repro", stage)
+    output = project.dvc("repro", stage).stdout
+    assert f"Running stage '{stage}'" in output
+    assert output.count("best validation loss") == 1, output  # one rank reports
+    assert "up to date" in project.dvc("status", stage).stdout
 
     # The stage's command with torchrun in place of python, which torchrun starts the script with.
     _, *script = shlex.split(locked_stage(project, stage)["cmd"])

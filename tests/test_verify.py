@@ -39,13 +39,11 @@ def cache_object(project, path: str):
     return project.path / ".dvc/cache/files/md5" / md5[:2] / md5[2:]
 
 
-def test_a_run_verifies_clean(project):
-    result = verify(project)
-    assert result.returncode == 0, result.stderr
-    assert "every one holds the bytes dvc.lock records" in result.stdout
-
-
 def test_damage_in_the_cache_and_the_workspace_is_named_and_the_printed_repair_works(project):
+    clean = verify(project)
+    assert clean.returncode == 0, clean.stderr
+    assert "every one holds the bytes dvc.lock records" in clean.stdout
+
     objects = [cache_object(project, path) for path in DAMAGED_IN_CACHE]
     for position, damaged in enumerate(objects):
         flip_a_bit(damaged, 1000 * position + 77)
@@ -66,3 +64,4 @@ def test_damage_in_the_cache_and_the_workspace_is_named_and_the_printed_repair_w
         project.run("bash", "-c", command)
     after = verify(project)
     assert after.returncode == 0, after.stdout + after.stderr
+    assert after.stdout == clean.stdout
