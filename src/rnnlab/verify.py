@@ -5,6 +5,9 @@ again by `dvc checkout` and pushed by `dvc push` under its good name; this reads
 
 import hashlib
 import json
+import os
+import shlex
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,12 +131,36 @@ class Verifier:
         return None
 
 
+def shown(path: Path, root: Path) -> str:
+    """``path`` from the project's root, or as it is where it lies outside (a cache moved by `dvc cache dir`)."""
+    return os.path.relpath(path, root) if path.is_relative_to(root) else str(path)
+
+
+def tracked_by_git(root: Path) -> set[str]:
+    """The project's files that git tracks: outputs DVC does not cache (metrics), which git restores."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, text=True)
+    return set(listed.stdout.split("\0")) if listed.returncode == 0 else set()
+
+
 def repairs(damaged: list[Damage], root: Path) -> list[str]:
-    """Commands that put the good bytes back from a remote, in order: damaged cache objects removed (DVC would
-    take them for good ones), then every affected output pulled again over what is there."""
-    removals = [f"rm {damage.where.relative_to(root)}" for damage in damaged if damage.in_cache]
-    outputs = sorted({damage.output for damage in damaged})
-    return [*removals, f"dvc pull --force {' '.join(outputs)}"]
+    """Commands that put the good bytes back, in order: damaged cache objects removed (DVC would take them
+    for good ones), outputs git tracks checked out from git, every other affected output pulled again from the
+    remote over what is there."""
+    removals = [shlex.join(["rm", "-f", shown(damage.where, root)]) for damage in damaged if damage.in_cache]
+    in_git = tracked_by_git(root)
+
+    def git_restores(damage: Damage) -> bool:
+        path = shown(damage.where, root)
+        return not damage.in_cache and (path in in_git or any(name.startswith(f"{path}/") for name in in_git))
+
+    from_git = sorted({shown(damage.where, root) for damage in damaged if git_restores(damage)})
+    from_remote = sorted({damage.output for damage in damaged if not git_restores(damage)})
+    commands = [*removals]
+    if from_git:
+        commands.append(shlex.join(["git", "checkout", "--", *from_git]))
+    if from_remote:
+        commands.append(shlex.join(["dvc", "pull", "--force", *from_remote]))
+    return commands
 
 
 def cache_folder(root: Path) -> Path:
@@ -148,14 +175,17 @@ def verify(root: Path) -> None:
     verifier = Verifier(root, cache_folder(root))
     damaged = verifier.run()
     print(
-        f"dvc.lock: {verifier.checked} workspace files and cache objects rehashed; {verifier.missing} outputs "
-        "not in the workspace (not produced or not pulled)"
+        f"dvc.lock: {verifier.checked} workspace files and cache objects rehashed; {verifier.missing} of its "
+        "files not in the workspace (not produced or not pulled)"
     )
+    if not verifier.checked:
+        print("nothing to check: no output of dvc.lock is in the workspace or the cache")
+        return
     if not damaged:
         print("every one holds the bytes dvc.lock records")
         return
     for damage in damaged:
-        kind = "cache object of" if damage.in_cache else "workspace file of"
-        print(f"damaged: {damage.where.relative_to(root)} ({kind} {damage.output})")
+        kind = "cache object of" if damage.in_cache else "workspace copy of"
+        print(f"damaged: {shown(damage.where, root)} ({kind} {damage.output})")
     commands = "; ".join(repairs(damaged, root))
     raise VerifyError(f"{len(damaged)} damaged; to replace them from the remote: {commands}")
