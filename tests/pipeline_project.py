@@ -67,6 +67,10 @@ class Project:
     def git(self, *arguments: str) -> subprocess.CompletedProcess:
         return self.run("git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", *arguments)
 
+    def locked(self, stage: str) -> dict:
+        """What dvc.lock records of ``stage``: its command, and the md5 of every dependency and output."""
+        return yaml.safe_load((self.path / "dvc.lock").read_text(encoding="utf-8"))["stages"][stage]
+
     def write_params(self, params: dict) -> None:
         (self.path / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
 

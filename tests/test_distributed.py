@@ -12,7 +12,7 @@ import torch
 import torch.multiprocessing as multiprocessing
 import yaml
 
-from pipeline_project import SETUP, Project, copy_project, make_project
+from pipeline_project import SETUP, copy_project, make_project
 from rnnlab.config import load_params
 from rnnlab.forecast.config import forecast_training, load_setup
 from rnnlab.forecast.jena import TARGET
@@ -65,11 +65,6 @@ def test_two_ranks_leave_the_weights_of_one_process(chains_to_copy, tmp_path, fr
     assert (tmp_path / f"{task}-2-0").is_dir() and not (tmp_path / f"{task}-2-1").exists()
 
 
-def locked_stage(project: Project, stage: str) -> dict:
-    """What ``project``'s dvc.lock records of ``stage``: its command, and the md5 of every dependency and output."""
-    return yaml.safe_load((project.path / "dvc.lock").read_text(encoding="utf-8"))["stages"][stage]
-
-
 @pytest.mark.slow
 def test_a_stage_runs_as_two_ranks_under_dvc_repro_and_two_hosts_write_the_same(tmp_path, free_port):
     """`dvc repro` runs a stage as two ranks on one machine (processes: 2), one of which reports; two torchrun
@@ -95,7 +90,7 @@ def test_a_stage_runs_as_two_ranks_under_dvc_repro_and_two_hosts_write_the_same(
     assert "up to date" in project.dvc("status", stage).stdout
 
     # The stage's command with torchrun in place of python, which torchrun starts the script with.
-    _, *script = shlex.split(locked_stage(project, stage)["cmd"])
+    _, *script = shlex.split(project.locked(stage)["cmd"])
     rendezvous = ("--master-addr", "127.0.0.1", "--master-port", str(free_port()))
 
     def launch(node: int) -> None:
@@ -108,4 +103,4 @@ def test_a_stage_runs_as_two_ranks_under_dvc_repro_and_two_hosts_write_the_same(
     assert (hosts[0].path / checkpoint).read_bytes() == (project.path / checkpoint).read_bytes()
     assert not (hosts[1].path / checkpoint).exists()
     hosts[0].dvc("commit", "--force", stage)
-    assert locked_stage(hosts[0], stage) == locked_stage(project, stage)
+    assert hosts[0].locked(stage) == project.locked(stage)

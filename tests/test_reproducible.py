@@ -6,22 +6,15 @@ import shlex
 import shutil
 import subprocess
 
-import yaml
-
-from pipeline_project import BIN, Project, copy_project
+from pipeline_project import BIN, copy_project
+from rnnlab.verify import locked_outputs
 
 SETUP = "mpi_roof_2024"
 
 
-def tracked_outputs(project: Project) -> dict[str, str]:
-    """The md5 of every output in the project's dvc.lock, by path."""
-    lock = yaml.safe_load((project.path / "dvc.lock").read_text(encoding="utf-8"))
-    return {out["path"]: out["md5"] for stage in lock["stages"].values() for out in stage.get("outs", [])}
-
-
 def test_every_tracked_output_repeats_to_the_bit(both_chains, both_chains_again):
-    first = tracked_outputs(both_chains)
-    second = tracked_outputs(both_chains_again)
+    first = locked_outputs(both_chains.path)
+    second = locked_outputs(both_chains_again.path)
     assert first.keys() == second.keys()
     # Models, checkpoints, training logs, metrics, plots data and figures of both chains.
     assert {
@@ -40,7 +33,7 @@ def test_one_core_with_two_threads_writes_the_bytes_of_two_cores(chains_to_copy,
     stage = f"train_forecast@{SETUP}-gru"
     project = copy_project(chains_to_copy, tmp_path / "project")
     path = project.path
-    recorded = yaml.safe_load((path / "dvc.lock").read_text(encoding="utf-8"))["stages"][stage]
+    recorded = project.locked(stage)
     for out in recorded["outs"]:
         target = path / out["path"]
         shutil.rmtree(target) if target.is_dir() else target.unlink()

@@ -28,7 +28,7 @@ def interrupted_copy(chains_to_copy, tmp_path, stop: signal.Signals) -> tuple[Pr
     params["train_forecast"]["gru"].update(epochs=8, patience=8)  # time to interrupt it
     project.write_params(params)
     environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "PYTHONUNBUFFERED": "1"}
-    command = shlex.split(yaml.safe_load((path / "dvc.lock").read_text(encoding="utf-8"))["stages"][STAGE]["cmd"])
+    command = shlex.split(project.locked(STAGE)["cmd"])
     # The uninterrupted run outside DVC, so that neither dvc.lock nor the run cache knows its result.
     subprocess.run(command, cwd=path, env=environment, check=True, capture_output=True)
     uninterrupted = (path / CHECKPOINT).read_bytes()
