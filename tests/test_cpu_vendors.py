@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from pipeline_project import ROOT
+from rnnlab.cpu import cpuinfo
 
 # The pins that make the probe's bytes the same on Intel and AMD CPUs. Between two AVX2 CPUs MKL's is the one
 # that matters (without it the trainings and the benchmark's fit differ: research log); torch's, oneDNN's and
@@ -31,8 +32,7 @@ PROBE = Path(__file__).with_name("cpu_probe.py")
 
 def other_vendor() -> str:
     """qemu's name for a CPU of the vendor this machine's is not."""
-    vendor = next(line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("vendor_id"))
-    return "EPYC-Rome" if "GenuineIntel" in vendor else "Haswell-v4,vendor=GenuineIntel"
+    return "EPYC-Rome" if cpuinfo("vendor_id") == "GenuineIntel" else "Haswell-v4,vendor=GenuineIntel"
 
 
 def project_with(tmp_path: Path, pins: dict[str, str]) -> Path:

@@ -41,12 +41,15 @@ def pin(path: str | Path = params.PARAMS_FILE) -> dict[str, str]:
     return pins
 
 
+def cpuinfo(field: str) -> str | None:
+    """The first value of ``field`` in /proc/cpuinfo ("model name", "vendor_id"); None where there is none."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return None
+    return next((line.split(":", 1)[1].strip() for line in lines if line.split(":", 1)[0].strip() == field), None)
+
+
 def cpu_model() -> str:
     """The CPU's model name as the kernel reports it: named beside every timing and record."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+    return cpuinfo("model name") or platform.processor() or "unknown"
