@@ -17,7 +17,7 @@ def main(name, checkpoint, windows, metrics, horizon, predictions) -> None:
     model = load_model(checkpoint, Forecaster, cell=model_cell(load_params(), MODELS, name))
     predicted_c = predict(model, test["inputs"]) * test["std"] + test["mean"]
     result = errors(predicted_c, test["true"])
-    result["test_windows"] = len(predicted_c)
+    result["windows"] = len(predicted_c)
     write_json(metrics, result)
     write_horizon(horizon, name, result)
     write_tensors(predictions, {"predicted_degc": predicted_c})

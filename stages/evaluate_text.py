@@ -1,16 +1,16 @@
-"""evaluate_text@<model>: test-split scores of the ensemble and of its first network alone -> metrics JSON,
-confusion and per-class CSVs."""
+"""evaluate_text@<model>: test-split scores of the ensemble and of its first network alone -> report JSON,
+confusion and per-class CSVs, the ensemble's and the first network's macro-F1 and accuracy as DVC metrics."""
 
 from pathlib import Path
 
-from rnnlab.io import read_json, read_tensors
+from rnnlab.io import read_json, read_tensors, write_json
 from rnnlab.stage import run_stage
 from rnnlab.text.model import TextClassifier, predict_logits
-from rnnlab.text.report import scores, write_report
+from rnnlab.text.report import headline, scores, write_report
 from rnnlab.training.checkpoint import load_model
 
 
-def main(name, checkpoint, tensors, metrics, confusion, per_class) -> None:
+def main(name, checkpoint, tensors, report, confusion, per_class, ensemble_scores, single_scores) -> None:
     model = load_model(checkpoint, TextClassifier, cell=name)
     test = read_tensors(tensors, "test")
     names = read_json(Path(tensors) / "labels.json")
@@ -20,10 +20,11 @@ def main(name, checkpoint, tensors, metrics, confusion, per_class) -> None:
     single = scores(test["labels"], member_logits[0].argmax(1), names)
     extra = {
         "members": len(model.members),
-        "single_network": {"macro_f1": single["macro_f1"], "accuracy": single["accuracy"]},
+        "single_network": headline(single),
         "parameters": sum(p.numel() for p in model.parameters()),
     }
-    write_report(name, test["labels"], predicted, names, extra, metrics, confusion, per_class)
+    write_report(name, test["labels"], predicted, names, extra, report, confusion, per_class, ensemble_scores)
+    write_json(single_scores, extra["single_network"])
 
 
 if __name__ == "__main__":

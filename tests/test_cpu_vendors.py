@@ -15,17 +15,12 @@ import pytest
 import yaml
 
 from pipeline_project import ROOT
-from rnnlab.cpu import cpuinfo
+from rnnlab.cpu import PINS, cpuinfo
 
-# The pins that make the probe's bytes the same on Intel and AMD CPUs. Between two AVX2 CPUs MKL's is the one
-# that matters (without it the trainings and the benchmark's fit differ: research log); torch's, oneDNN's and
-# OpenBLAS's choose AVX-512 code on a CPU that has it, which qemu cannot emulate.
-PINS = {
-    "MKL_CBWR": "COMPATIBLE",
-    "ATEN_CPU_CAPABILITY": "avx2",
-    "ONEDNN_MAX_CPU_ISA": "AVX2",
-    "OPENBLAS_CORETYPE": "Haswell",
-}
+# The project's pins make the probe's bytes the same on Intel and AMD CPUs. Between two AVX2 CPUs MKL's is the
+# one that matters (without it the trainings and the benchmark's fit differ: research log); torch's, oneDNN's,
+# OpenBLAS's and numpy's choose AVX-512 code on a CPU that has it, which qemu cannot emulate.
+PROJECT_PINS = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))["compute"]["pins"]
 QEMU = shutil.which("qemu-x86_64")
 PROBE = Path(__file__).with_name("cpu_probe.py")
 
@@ -65,7 +60,7 @@ def digests(run: subprocess.Popen) -> dict[str, str]:
 @pytest.mark.slow
 @pytest.mark.skipif(QEMU is None, reason="qemu-user is not installed (.ci/run installs it)")
 def test_pinned_libraries_give_the_same_bytes_on_the_other_vendors_cpu(tmp_path):
-    folder = project_with(tmp_path, PINS)
+    folder = project_with(tmp_path, PROJECT_PINS)
     # Side by side: the emulated run takes a minute, mostly translating code; the native one seconds.
     emulated = probe(folder, QEMU, "-cpu", other_vendor())
     native = probe(folder)

@@ -3,6 +3,7 @@ no warning; the plots follow params.yaml; `dvc plots show` without the
 offline page gives DVC's own page, never an unexpected error. Each test reads a copy of what a commit would hold
 (no output that is cached, no page built, no .dvc/config.local) and runs no stage: seconds."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -72,6 +73,36 @@ def test_metrics_show_has_no_warning_line(metrics_shown):
     # "failed to load" line here.
     assert metrics_shown.returncode == 0 and metrics_shown.stderr == ""
     assert "metrics/forecast/scores/mpi_roof_2024/gru.json" in metrics_shown.stdout
+
+
+def test_every_score_is_a_metric(metrics_shown):
+    """Text: each model's ensemble and first network, and TF-IDF's; forecasts and the benchmark by model."""
+    params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+    shown = {line.split()[0] for line in metrics_shown.stdout.splitlines()[1:]}
+    text = [
+        f"metrics/text/scores/{kind}/{model}.json"
+        for kind in ("ensemble", "single_network")
+        for model in params["train_text"]
+    ]
+    assert {*text, "metrics/text/scores/tfidf_svm.json"} <= shown
+    for model in params["train_forecast"]:
+        assert f"metrics/forecast/scores/mpi_roof_2024/{model}.json" in shown
+    for model in params["long_horizon"]["models"]:
+        assert f"metrics/long_horizon/scores/96/{model}.json" in shown
+
+
+def test_a_changed_text_score_shows_in_metrics_diff(clone):
+    changed = clone / "metrics/text/scores/ensemble/gru.json"
+    committed = changed.read_text(encoding="utf-8")
+    scores = json.loads(committed)
+    try:
+        changed.write_text(json.dumps({**scores, "macro_f1": scores["macro_f1"] - 0.01}), encoding="utf-8")
+        diff = dvc(clone, "metrics", "diff", "--json")
+    finally:
+        changed.write_text(committed, encoding="utf-8")
+    assert diff.returncode == 0, diff.stderr
+    assert list(json.loads(diff.stdout)) == ["metrics/text/scores/ensemble/gru.json"]
+    assert json.loads(diff.stdout)["metrics/text/scores/ensemble/gru.json"]["macro_f1"]["diff"] == pytest.approx(-0.01)
 
 
 def declared_plots(clone) -> set[str]:

@@ -1,6 +1,8 @@
 """What a user's bad input does to a stage run as dvc.yaml runs it: one line on stderr naming the file and what
 was expected, exit status 1, and nothing written."""
 
+import fractions
+import io
 import os
 import shutil
 import subprocess
@@ -8,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 import yaml
 
 from pipeline_project import FIXTURES, ROOT
@@ -72,16 +75,26 @@ def test_a_bad_param_is_one_line_and_the_traceback_is_there_when_asked(folder):
     assert not (folder / "out.parquet").exists()
 
 
+def pickled_object() -> bytes:
+    """A checkpoint-shaped file holding an object that is not a tensor or a plain value."""
+    buffer = io.BytesIO()
+    torch.save({"config": fractions.Fraction(1, 2), "state_dict": {}}, buffer)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     "content, found",
     [
         (b"", "(an empty file)"),
         (b"PK\x03\x04 a zip cut short", "not a readable checkpoint"),
+        (pickled_object(), "(it holds objects other than tensors and plain values, which are never loaded)"),
     ],
 )
 def test_evaluate_names_an_unreadable_checkpoint_and_how_to_restore_it(folder, content, found):
     (folder / "gru.pt").write_bytes(content)
-    result = run_stage(folder, "evaluate_text.py", "gru", "gru.pt", "tensors", "m.json", "c.csv", "p.csv")
+    outputs = ("m.json", "c.csv", "p.csv", "e.json", "s.json")
+    result = run_stage(folder, "evaluate_text.py", "gru", "gru.pt", "tensors", *outputs)
+    assert "weights_only" not in result.stderr
     assert_one_line(result, "evaluate_text: gru.pt: not a readable checkpoint", found, "dvc checkout gru.pt")
     assert sorted(path.name for path in folder.iterdir()) == ["gru.pt", "params.yaml"]
 
@@ -89,3 +102,19 @@ def test_evaluate_names_an_unreadable_checkpoint_and_how_to_restore_it(folder, c
 def test_an_unexpected_error_keeps_its_traceback(folder):
     result = run_stage(folder, "split.py", "missing.parquet", "out")
     assert result.returncode == 1 and "Traceback (most recent call last)" in result.stderr
+
+
+def test_a_params_path_outside_the_project_is_refused_before_anything_is_written(folder, tmp_path_factory):
+    shutil.copyfile(ROOT / "dvc.yaml", folder / "dvc.yaml")
+    outside = tmp_path_factory.mktemp("outside") / "escape.csv"
+    outside.write_text("not to be overwritten\n", encoding="utf-8")
+    escape = os.path.relpath(outside, folder)
+    params = yaml.safe_load((folder / "params.yaml").read_text(encoding="utf-8"))
+    params["fetch"]["station_2024"] = escape
+    (folder / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    expected = f"params.yaml: fetch.station_2024 is {escape!r}, outside the project; expected a path inside"
+
+    checked = subprocess.run([sys.executable, "-m", "rnnlab", "check"], cwd=folder, capture_output=True, text=True)
+    assert_one_line(checked, f"rnnlab check: {expected}")
+    assert_one_line(run_stage(folder, "fetch.py", "station_2024", escape), f"fetch: {expected}")
+    assert outside.read_text(encoding="utf-8") == "not to be overwritten\n"

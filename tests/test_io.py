@@ -55,3 +55,9 @@ def test_a_file_too_large_is_one_line_naming_the_path_and_the_earlier_file_stays
         resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_damaged_json_is_one_error_naming_the_file(tmp_path):
+    (tmp_path / "labels.json").write_bytes(b'["\xe4\xb9\xa6\xe7\xb1", "x"')
+    with pytest.raises(OutputError, match=r"labels\.json: not the JSON a stage wrote"):
+        read_json(tmp_path / "labels.json")

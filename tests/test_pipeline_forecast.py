@@ -28,7 +28,7 @@ def test_metrics_in_degrees_per_horizon_hour(both_chains):
         assert len(metrics["mae_by_hour"]) == 6  # 36 steps of 10 minutes
         horizon = pd.read_csv(both_chains.path / f"metrics/forecast/{SETUP}/horizon/{name}.csv")
         assert horizon["hour"].tolist() == list(range(1, 7))
-        assert metrics["test_windows"] == (5 * 144 - 468) // 12 + 1  # 5 test days, 468-step windows every 12
+        assert metrics["windows"] == (5 * 144 - 468) // 12 + 1  # 5 test days, 468-step windows every 12
 
 
 def test_prepare_reports_counts_and_figure_is_a_png(both_chains):

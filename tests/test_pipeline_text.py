@@ -40,11 +40,20 @@ def test_dvc_sees_metrics_and_training_curves(both_chains):
     assert curve["step"].tolist() == [0, 1]
 
 
-def test_training_log_records_what_decides_its_numbers_beyond_params(both_chains):
+def test_training_log_records_every_setting_and_what_decides_its_numbers_beyond_params(both_chains):
     logged = yaml.safe_load((both_chains.path / "metrics/text/training/gru/params.yaml").read_text(encoding="utf-8"))
-    # compute.threads, whatever the cores of the machine.
-    threads = yaml.safe_load((both_chains.path / "params.yaml").read_text(encoding="utf-8"))["compute"]["threads"]
-    assert logged == {"device": "cpu", "threads": threads}
+    params = yaml.safe_load((both_chains.path / "params.yaml").read_text(encoding="utf-8"))
+    # compute.threads and compute.pins, whatever the cores and CPU of the machine.
+    assert {key: logged[key] for key in ("device", "threads", "pins")} == {
+        "device": "cpu",
+        "threads": params["compute"]["threads"],
+        "pins": params["compute"]["pins"],
+    }
+    block = params["train_text"]["gru"]
+    assert {key: logged["training"][key] for key in ("lr", "epochs", "batch_size", "seed")} == {
+        key: block[key] for key in ("lr", "epochs", "batch_size", "seed")
+    }
+    assert logged["model"]["hidden"] == block["hidden"] and logged["model"]["cell"] == "gru"
 
 
 def test_second_repro_does_nothing(both_chains):

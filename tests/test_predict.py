@@ -50,7 +50,7 @@ def project(tmp_path, monkeypatch):
     config = classifier_config(
         cell="gru", vocab_size=len(vocabulary), embedding_dim=8, classes=len(CATEGORIES), hidden=6, members=2
     )
-    save_checkpoint(tmp_path / "models/text/gru.pt", config.to_dict(), TextClassifier(config))
+    save_checkpoint(tmp_path / "models/text/gru.pt", config.to_dict(), TextClassifier(config), training={})
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("RNNLAB_TRACEBACK", raising=False)
     return tmp_path

@@ -79,3 +79,27 @@ def test_progress_kept_under_other_numerics_is_not_continued(chains_to_copy, tmp
     rerun = project.dvc("repro", STAGE).stdout
     assert "epoch 1:" in rerun and "epoch 8:" in rerun, rerun
     assert (project.path / CHECKPOINT).read_bytes() == uninterrupted
+
+
+def test_a_killed_dvc_repro_stops_its_training_which_the_next_repro_continues(chains_to_copy, tmp_path):
+    project = copy_project(chains_to_copy, tmp_path / "project")
+    path = project.path
+    params = yaml.safe_load((path / "params.yaml").read_text(encoding="utf-8"))
+    params["train_forecast"]["gru"].update(epochs=8, patience=8)
+    project.write_params(params)
+    environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "PYTHONUNBUFFERED": "1"}
+    running = subprocess.Popen(
+        [str(BIN / "dvc"), "repro", STAGE], cwd=path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 120
+    while not (path / PROGRESS).exists() and running.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    running.terminate()  # dvc repro itself, not its stage
+    # Both pipes close once the stage, which writes to them too, has ended.
+    stdout, stderr = running.communicate(timeout=60)
+    assert b"training interrupted: the finished epochs are kept in" in stdout + stderr
+    assert b"epoch 8:" not in stdout
+    assert not (path / CHECKPOINT).exists()
+
+    resumed = project.dvc("repro", STAGE).stdout
+    assert "epoch 1:" not in resumed and "epoch 8:" in resumed, resumed

@@ -36,6 +36,13 @@ def test_non_integer_label_names_row(tmp_path):
         read_reviews(path, CATEGORIES)
 
 
+def test_empty_label_is_named_as_empty(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("cat,label,review\n书籍,1,好\n书籍,,好\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="column 'label' must be an integer, got an empty value at row 2"):
+        read_reviews(path, CATEGORIES)
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_segment_gives_tokens_and_empty_list_for_missing_review(workers, caplog):
     frame = read_reviews(SAMPLE, CATEGORIES).head(30)

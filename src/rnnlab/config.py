@@ -6,7 +6,8 @@ a stage that needs none of them does not pay for them. params.yaml is the one so
 configs' fields that it sets have no defaults.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rnnlab import params
@@ -111,3 +112,31 @@ def integer_at_least(all_params: dict, key: str, minimum: int, path: str | Path 
         )
         raise params.ParamsError(f"{path}: {key} must be {expected}, got {value!r}")
     return value
+
+
+def settings_of(*configs) -> dict:
+    """The fields of ``configs`` (dataclasses, or dicts such as params sections) as one flat mapping."""
+    merged = {}
+    for config in configs:
+        merged.update(params.leaves(asdict(config) if hasattr(config, "__dataclass_fields__") else config))
+    return merged
+
+
+def require_unchanged(read: Callable[[], dict], used: dict, key: str, path: str | Path = params.PARAMS_FILE) -> None:
+    """Fails with one line if ``read()``, the settings as the params file gives them now, differs from ``used``,
+    those the stage ran with: DVC records the file's values in dvc.lock when the stage ends, and would record
+    an edit made meanwhile as what the outputs were made with. Call it before the outputs are replaced."""
+    try:
+        now = read()
+    except params.ParamsError as error:
+        raise params.ParamsError(f"{error} (edited while the stage ran; its outputs were not replaced)") from None
+    changed = [
+        f"{name} {used.get(name)!r} -> {now.get(name)!r}"
+        for name in sorted(used.keys() | now.keys())
+        if used.get(name) != now.get(name)
+    ]
+    if changed:
+        raise params.ParamsError(
+            f"{path}: {key} changed while the stage ran ({', '.join(changed)}); its outputs, made with the earlier "
+            "values, were not replaced: `dvc repro` runs it with the new ones"
+        )

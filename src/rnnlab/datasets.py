@@ -68,3 +68,4 @@ def check_destinations(all_params: dict, path: str | Path = params.PARAMS_FILE) 
     for name, destination in destinations.items():
         if not isinstance(destination, str) or not destination:
             raise params.ParamsError(f"{path}: fetch.{name} must be a path, got {destination!r}")
+        params.inside_project(destination, f"fetch.{name}", path)

@@ -11,6 +11,7 @@ from pathlib import Path
 from rnnlab.datasets import Dataset
 from rnnlab.errors import RnnlabError
 from rnnlab.io import atomic_path, sha256_of
+from rnnlab.verify import VerifyError, locked_stages, md5_of
 
 MIRROR_VARIABLE = "DATA_MIRROR"
 
@@ -27,6 +28,26 @@ class DataUnreachable(FetchError):
 
     def __str__(self) -> str:
         return self.LEAD + super().__str__()
+
+
+def refuse_replacing_own_data(stage: str, destination: str | Path) -> None:
+    """A file at ``destination`` that dvc.lock does not record as ``stage``'s output was put there by hand, the
+    user's own data: a FetchError, never replaced. (dvc.yaml keeps the file there for the stage to see:
+    ``persist``, which DVC would otherwise delete, or check out of its run cache, before the stage runs.)"""
+    destination = Path(destination)
+    if not destination.exists():
+        return
+    try:
+        outs = locked_stages(Path.cwd()).get(stage, {}).get("outs", [])
+    except VerifyError:
+        outs = []
+    recorded = next((out.get("md5") for out in outs if out.get("path") == destination.as_posix()), None)
+    if recorded is None or not destination.is_file() or md5_of(destination) != recorded:
+        raise FetchError(
+            f"{destination}: not the file dvc.lock records for {stage} (your own data?), so it is not replaced: "
+            f"`dvc commit --force {stage}` makes it the stage's output, and the next `dvc repro` runs the chains "
+            "on it; delete it to fetch the dataset's file instead"
+        )
 
 
 def fetch(dataset: Dataset, destination: str | Path) -> Path:

@@ -57,16 +57,17 @@ def replace_together(moves: list[tuple[Path, Path]]) -> None:
     """Moves each finished source onto its destination, all or none: the old destinations are set aside first,
     and if any move fails, the moves done are undone and the old ones put back before the error is raised."""
     placed, set_aside = [], []
+    failed = None
     try:
-        for source, destination in moves:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if destination.exists() or destination.is_symlink():
-                aside = destination.with_name(f".{destination.name}.replaced")
+        for source, failed in moves:
+            failed.parent.mkdir(parents=True, exist_ok=True)
+            if failed.exists() or failed.is_symlink():
+                aside = failed.with_name(f".{failed.name}.replaced")
                 _remove(aside)
-                os.replace(destination, aside)
-                set_aside.append((aside, destination))
-            os.replace(source, destination)
-            placed.append((source, destination))
+                os.replace(failed, aside)
+                set_aside.append((aside, failed))
+            os.replace(source, failed)
+            placed.append((source, failed))
     except BaseException as error:
         # An interruption (Ctrl-C, SIGTERM) midway is undone too.
         for source, destination in reversed(placed):
@@ -74,7 +75,7 @@ def replace_together(moves: list[tuple[Path, Path]]) -> None:
         for aside, destination in reversed(set_aside):
             os.replace(aside, destination)
         if isinstance(error, OSError):
-            raise cannot_write(destination, error) from error
+            raise cannot_write(failed, error) from error
         raise
     for aside, _ in set_aside:
         _remove(aside)
@@ -182,7 +183,14 @@ def write_tensors(path: str | Path, tensors: dict) -> None:
 
 
 def read_json(path: str | Path):
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    """The JSON a stage wrote at ``path``; damaged bytes are an OutputError naming it and the way to repair it."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise OutputError(
+            f"{path}: not the JSON a stage wrote ({error}); `python -m rnnlab verify` names damaged outputs and "
+            "the commands that replace them"
+        ) from error
 
 
 def read_tensors(directory: str | Path, name: str) -> dict:

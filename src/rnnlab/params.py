@@ -2,6 +2,7 @@
 
 import dataclasses
 import math
+import os
 import types
 import typing
 from pathlib import Path
@@ -109,6 +110,15 @@ def written_as(path: str | Path, key: str, value) -> str:
     except (OSError, yaml.YAMLError, ParamsError):
         return key
     return named(written, key) if key in in_file and in_file[key] == value else key
+
+
+def inside_project(value: str, key: str, path: str | Path = PARAMS_FILE) -> str:
+    """``value``, the path at ``key``, if it lies inside the project (the params file's folder), by its words:
+    what DVC tracks and a stage writes must stay there, and nothing may be written elsewhere first."""
+    root = Path(os.path.abspath(Path(path).parent))
+    if Path(value).is_absolute() or not Path(os.path.normpath(root / value)).is_relative_to(root):
+        raise ParamsError(f"{path}: {key} is {value!r}, outside the project; expected a path inside {root}")
+    return value
 
 
 def section(params: dict, key: str, path: str | Path = PARAMS_FILE):

@@ -40,14 +40,50 @@ def md5_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def locked_outputs(root: Path) -> dict[str, str]:
-    """Each output path of dvc.lock and its md5 (a folder's ends in .dir)."""
+def locked_stages(root: Path) -> dict[str, dict]:
+    """dvc.lock's stages: each one's cmd, deps and outs as DVC recorded them."""
     lock = root / "dvc.lock"
     try:
         stages = yaml.safe_load(lock.read_text(encoding="utf-8"))["stages"]
-        return {out["path"]: out["md5"] for stage in stages.values() for out in stage.get("outs", []) if "md5" in out}
+        if not isinstance(stages, dict):
+            raise TypeError("stages is not a mapping")
+        return stages
     except (OSError, yaml.YAMLError, KeyError, TypeError) as error:
         raise VerifyError(f"{lock}: cannot read the outputs it records ({error}); expected DVC's lock file") from error
+
+
+def locked_outputs(root: Path) -> dict[str, str]:
+    """Each output path of dvc.lock and its md5 (a folder's ends in .dir)."""
+    return {
+        out["path"]: out["md5"]
+        for stage in locked_stages(root).values()
+        for out in stage.get("outs", [])
+        if "md5" in out
+    }
+
+
+def check_inputs(root: Path, arguments: list[str]) -> None:
+    """What a stage is about to read, rehashed: each of its ``arguments`` that is, holds or lies in an output
+    dvc.lock records for another stage (the one whose cmd is these arguments makes them). DVC hands a stage
+    whatever the workspace holds; a file whose bytes are not the lock's is a VerifyError naming it and the
+    commands that put the good bytes back."""
+    if not (root / "dvc.lock").is_file():
+        return
+    given = {os.path.normpath(argument) for argument in arguments if (root / argument).exists()}
+    verifier = Verifier(root, cache=None)
+    for name, stage in locked_stages(root).items():
+        if shlex.split(str(stage.get("cmd", "")))[1:] == arguments:
+            continue
+        for out in stage.get("outs", []):
+            output, md5 = out.get("path"), out.get("md5")
+            if md5 and any(output == p or output.startswith(f"{p}/") or p.startswith(f"{output}/") for p in given):
+                verifier.output(output, md5)
+                if verifier.damaged:
+                    raise VerifyError(
+                        f"{output}: its bytes are not those dvc.lock records for {name}'s output (damaged, or "
+                        "changed by hand); `python -m rnnlab verify` names each damaged file and the commands that "
+                        f"replace it from the remote, `dvc repro --force {name}` makes it again"
+                    )
 
 
 def object_path(cache: Path, md5: str) -> Path:
@@ -75,18 +111,21 @@ class Verifier:
     files/md5 folder) that they name, where present: a fresh clone has none, and outputs DVC does not cache
     (git-tracked metrics) never have one."""
 
-    def __init__(self, root: Path, cache: Path):
+    def __init__(self, root: Path, cache: Path | None):
         self.root, self.cache = root, cache
         self.damaged: list[Damage] = []
         self.checked = self.missing = 0
 
     def run(self) -> list[Damage]:
         for output, md5 in sorted(locked_outputs(self.root).items()):
-            if md5.endswith(".dir"):
-                self.folder(output, md5)
-            else:
-                self.file(self.root / output, output, md5)
+            self.output(output, md5)
         return self.damaged
+
+    def output(self, output: str, md5: str) -> None:
+        if md5.endswith(".dir"):
+            self.folder(output, md5)
+        else:
+            self.file(self.root / output, output, md5)
 
     def check(self, path: Path, output: str, md5: str, in_cache: bool) -> None:
         self.checked += 1
@@ -98,15 +137,15 @@ class Verifier:
             self.check(workspace, output, md5, in_cache=False)
         else:
             self.missing += 1
-        cached = object_path(self.cache, md5)
-        if cached.is_file():
+        cached = object_path(self.cache, md5) if self.cache else None
+        if cached and cached.is_file():
             self.check(cached, output, md5, in_cache=True)
 
     def folder(self, output: str, md5: str) -> None:
         """File by file where the cache holds the folder's listing (its .dir object) and the listing is whole;
         else the folder's own hash, computed as DVC computes it."""
-        listing, workspace = object_path(self.cache, md5), self.root / output
-        entries = self.listed(listing, output, md5) if listing.is_file() else None
+        listing, workspace = object_path(self.cache, md5) if self.cache else None, self.root / output
+        entries = self.listed(listing, output, md5) if listing and listing.is_file() else None
         if entries is not None:
             for entry in entries:
                 self.file(workspace / entry["relpath"], output, entry["md5"])

@@ -124,6 +124,7 @@ def load_setup(all_params: dict, name: str, path: str | Path = params.PARAMS_FIL
     periods = params.build(Periods, values.pop("periods", None), f"{key}.periods", path)
     windows = params.build(WindowConfig, values.pop("windows", None), f"{key}.windows", path)
     setup = params.build(Setup, values, key, path, name=name, periods=periods, windows=windows)
+    params.inside_project(setup.source, f"{key}.source", path)
     if windows.input_steps < max(DAYS_BACK) * STEPS_PER_DAY:
         raise params.ParamsError(
             f"{path}: {key}.windows.input_steps must cover the {max(DAYS_BACK)} days that the baselines read "

@@ -1,5 +1,6 @@
 """Training a benchmark forecaster on the training windows; the best epoch by validation MSE."""
 
+from dataclasses import asdict
 from pathlib import Path
 
 import torch
@@ -51,5 +52,14 @@ def train_forecaster(
         scores = score(model_forecast(model), val["values"], model_config.input_steps, model_config.horizon)
         return {"mse": scores["mse"], "mae": scores["mae"]}
 
-    task = Task(model, model_config.to_dict(), batches, batch_loss, validate, monitor="mse", higher_is_better=False)
+    task = Task(
+        model,
+        model_config.to_dict(),
+        batches,
+        batch_loss,
+        validate,
+        monitor="mse",
+        higher_is_better=False,
+        objective=asdict(objective),
+    )
     return fit(task, train_config, generator, outputs)

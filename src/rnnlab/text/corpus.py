@@ -45,7 +45,8 @@ def read_reviews(path: str | Path, categories: list[str]) -> pd.DataFrame:
     labels = pd.to_numeric(frame["label"], errors="coerce")
     if labels.isna().any():
         first = frame[labels.isna()].iloc[0]
-        raise CorpusError(f"{path}: column 'label' must be an integer, got {first['label']!r} at row {first['row']}")
+        found = "an empty value" if pd.isna(first["label"]) else repr(first["label"])
+        raise CorpusError(f"{path}: column 'label' must be an integer, got {found} at row {first['row']}")
     frame["label"] = labels.astype("int64")
     return frame
 

@@ -29,6 +29,11 @@ def scores(labels: torch.Tensor, predicted: torch.Tensor, names: list[str]) -> d
     }
 
 
+def headline(metrics: dict) -> dict:
+    """What `dvc metrics show` and `dvc metrics diff` compare of a classifier: its macro-F1 and accuracy."""
+    return {"macro_f1": metrics["macro_f1"], "accuracy": metrics["accuracy"]}
+
+
 def per_class_table(metrics: dict) -> str:
     """The lab's table: 类别 / 精确率 / 召回率 / F1."""
     lines = [f"{'类别':<8}{'精确率':>8}{'召回率':>8}{'F1':>8}"]
@@ -47,10 +52,13 @@ def write_report(
     metrics_path: str | Path,
     confusion_path: str | Path,
     per_class_path: str | Path,
+    headline_path: str | Path,
 ) -> dict:
-    """Scores plus ``extra`` as JSON, the confusion pairs and per-class F1 as CSV for DVC plots; prints the table."""
+    """Scores plus ``extra`` as JSON, their ``headline`` as the metric DVC compares, the confusion pairs and
+    per-class F1 as CSV for DVC plots; prints the table."""
     metrics = {**scores(labels, predicted, names), **extra}
     write_json(metrics_path, metrics)
+    write_json(headline_path, headline(metrics))
     pairs = pd.DataFrame({"actual": [names[i] for i in labels], "predicted": [names[i] for i in predicted]})
     per_class = pd.DataFrame(
         {"model": name, "class": list(metrics["per_class"]), "f1": [row["f1"] for row in metrics["per_class"].values()]}

@@ -24,9 +24,13 @@ def read_saved(path: str | Path, keys: tuple[str, ...], remedy: str) -> dict:
     try:
         saved = torch.load(path, map_location="cpu", weights_only=True)
     except (OSError, EOFError, RuntimeError, pickle.UnpicklingError) as error:
-        found = (
-            "an empty file" if Path(path).is_file() and Path(path).stat().st_size == 0 else str(error).splitlines()[0]
-        )
+        if Path(path).is_file() and Path(path).stat().st_size == 0:
+            found = "an empty file"
+        elif isinstance(error, pickle.UnpicklingError):
+            # torch's message advises loading it anyway, which would run whatever code the file holds.
+            found = "it holds objects other than tensors and plain values, which are never loaded"
+        else:
+            found = str(error).splitlines()[0]
         raise CheckpointError(f"{path}: not a readable checkpoint ({found}); {remedy}") from error
     if not isinstance(saved, dict) or not set(keys) <= saved.keys():
         raise CheckpointError(f"{path}: expected a checkpoint holding {list(keys)}; {remedy}")
@@ -48,10 +52,12 @@ def pick_device() -> torch.device:
     )
 
 
-def save_checkpoint(path: str | Path, model_config: dict, model: nn.Module) -> None:
-    """The model's state_dict with the config that rebuilds it; loadable with ``weights_only=True``."""
+def save_checkpoint(path: str | Path, model_config: dict, model: nn.Module, training: dict) -> None:
+    """The model's state_dict with the config that rebuilds it and the ``training`` settings that made it (what
+    a checkpoint found alone says of itself); loadable with ``weights_only=True``."""
     state = {name: tensor.cpu() for name, tensor in model.state_dict().items()}
-    write_bytes(path, serialised({"config": model_config, "state_dict": state}), at_once=True)
+    saved = {"config": model_config, "training": training, "state_dict": state}
+    write_bytes(path, serialised(saved), at_once=True)
 
 
 def load_model(

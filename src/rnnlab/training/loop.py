@@ -5,7 +5,7 @@ import math
 import os
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import torch
@@ -40,6 +40,8 @@ class Task:
     validate: Callable[[nn.Module], dict[str, float]]
     monitor: str
     higher_is_better: bool
+    # Settings of what the model learns besides TrainConfig's (the long-horizon loss): kept with its training's.
+    objective: dict = field(default_factory=dict)
 
 
 def start_run(config: TrainConfig, data: str | Path) -> tuple[torch.Generator, torch.device, dict, dict]:
@@ -108,7 +110,8 @@ def fit(task: Task, config: TrainConfig, generator: torch.Generator, outputs: Tr
     # that DVC would take for a result, and the next run continues from its last finished epoch.
     work = Path(f"{outputs.checkpoint}.partial")
     state = {"model": model, "optimizer": optimizer, "schedule": schedule}
-    settings = {"model_config": task.model_config, "train_config": asdict(config), "numerics": numerics()}
+    training = {**asdict(config), **task.objective}
+    settings = {"model_config": task.model_config, "train_config": training, "numerics": numerics()}
     progress = Progress(work, settings, state, generator, best)
     done, finished = progress.resume(tidies=rank == 0)
     durations = best.seconds_per_epoch
@@ -125,8 +128,11 @@ def fit(task: Task, config: TrainConfig, generator: torch.Generator, outputs: Tr
         with live:
             # The log goes on at the first epoch not kept, whatever step dvclive read back.
             live.step = done
+            # Every setting the run used, the CPU pins among them: what `dvc exp show` lists beside its scores.
+            live.log_params({"model": task.model_config, "training": settings["train_config"]})
             live.log_param("device", next(model.parameters()).device.type)
             live.log_param("threads", settings["numerics"]["threads"])
+            live.log_param("pins", settings["numerics"]["pins"])
             epoch = done
             while not finished:
                 epoch += 1
@@ -173,7 +179,7 @@ def fit(task: Task, config: TrainConfig, generator: torch.Generator, outputs: Tr
                 if improved:
                     best.best_epoch, best.best_score = epoch, score
                     if rank == 0:
-                        save_checkpoint(progress.best_file, task.model_config, model)
+                        save_checkpoint(progress.best_file, task.model_config, model, settings["train_config"])
                 elif epoch - best.best_epoch >= config.patience:
                     say(f"no improvement in {config.patience} epochs: stopping after epoch {epoch}")
                     finished = True
@@ -208,6 +214,9 @@ class NoLog:
         return False
 
     def log_param(self, name, value) -> None:
+        pass
+
+    def log_params(self, values) -> None:
         pass
 
     def log_metric(self, name, value) -> None:
