@@ -71,18 +71,31 @@ def test_overlapping_files_concatenate_and_exact_repeats_are_dropped_and_counted
     assert len(prepared.frame) == 200
 
 
-def test_repeated_timestamps_that_disagree_are_an_error_naming_them(tmp_path):
+def test_repeated_timestamps_that_disagree_are_an_error_naming_their_lines(tmp_path):
     lines = native_lines()
     header = lines[0]
     changed = lines[60].split(b",")
     changed[2] = b"99.0"  # T (degC) of the second copy
     (tmp_path / "a.csv").write_bytes(b"\r\n".join([header, *lines[1:101]]) + b"\r\n")
     (tmp_path / "b.csv").write_bytes(b"\r\n".join([header, b",".join(changed)]) + b"\r\n")
-    stamp = pd.to_datetime(changed[0].decode(), format="%d.%m.%Y %H:%M:%S")
-    with pytest.raises(
-        StationFileError, match=rf"1 timestamp\(s\) appear more than once with different values, first \['{stamp}'\]"
-    ):
-        prepare(read_station_files(station_files(tmp_path), MEASURED), FEATURES, 6)
+    stamp = changed[0].decode()
+    with pytest.raises(StationFileError) as raised:
+        read_station_files(station_files(tmp_path), MEASURED)
+    assert str(raised.value) == (
+        f"{tmp_path / 'a.csv'} line 61 and {tmp_path / 'b.csv'} line 2: the timestamp '{stamp}' is written 2 "
+        "times with different values (1 timestamp(s) so in all); expected one row per timestamp, or exact copies "
+        "(an hour written twice is a clock set back, as at the end of summer time)"
+    )
+
+
+def test_an_hour_written_twice_in_one_file_names_its_lines(tmp_path):
+    lines = native_lines()[:151]
+    # The clock set back an hour after line 101: the stamps of lines 96-101 written again, with other values.
+    again = [b",".join([lines[row - 6].split(b",")[0], *lines[row].split(b",")[1:]]) for row in range(101, 107)]
+    path = tmp_path / "clock.csv"
+    path.write_bytes(b"\r\n".join([*lines[:101], *again, *lines[101:]]) + b"\r\n")
+    with pytest.raises(StationFileError, match=rf"^{path} line 96 and line 102: the timestamp '[^']+' is written 2 "):
+        read_station_files([path], MEASURED)
 
 
 def test_bad_timestamp_names_file_column_and_row(tmp_path):

@@ -53,8 +53,9 @@ class StationFileError(RnnlabError, ValueError):
 
 def read_station_files(paths: list[str | Path], columns: list[str]) -> pd.DataFrame:
     """The measured ``columns`` of one or more station files (native, Keras or benchmark format), indexed by
-    timestamp: every row of every file, in time order (``prepare`` deals with timestamps seen twice)."""
-    frames = []
+    timestamp: every row of every file, in time order. A timestamp written twice with different values is a
+    StationFileError naming both lines; exact copies stay, for ``prepare`` to drop and count."""
+    frames, lines = [], []
     for path in paths:
         # Latin-1 reads the native files' W/m² and µmol headers; the other formats' names we read are ASCII.
         frame = pd.read_csv(path, encoding="latin-1")
@@ -78,7 +79,13 @@ def read_station_files(paths: list[str | Path], columns: list[str]) -> pd.DataFr
             )
         _check_time_order(path, frame[timestamp], stamps, written)
         frames.append(frame[columns].apply(pd.to_numeric, errors="coerce").set_axis(stamps.rename("time")))
-    return pd.concat(frames).sort_index(kind="stable")
+        # Line numbers count the header as line 1.
+        written_at = {"file": str(path), "line": frame.index + 2, "written": frame[timestamp]}
+        lines.append(pd.DataFrame(written_at).set_axis(stamps))
+    # Both sorted alike (the same timestamps, a stable sort), so that row i of one is row i of the other.
+    measured = pd.concat(frames).sort_index(kind="stable")
+    _refuse_disagreeing_copies(measured, pd.concat(lines).sort_index(kind="stable"))
+    return measured
 
 
 def _check_time_order(path: str | Path, as_written: pd.Series, stamps: pd.Series, written: str) -> None:
@@ -158,19 +165,30 @@ def prepare(measured: pd.DataFrame, features: list[str], max_gap_steps: int) -> 
     return PreparedSeries(result, report)
 
 
-def _without_repeated_rows(measured: pd.DataFrame) -> pd.DataFrame:
-    """One row per timestamp: exact copies (files that overlap, a row written twice) are dropped; copies that
-    disagree are an error, since nothing says which is right."""
+def _refuse_disagreeing_copies(measured: pd.DataFrame, lines: pd.DataFrame) -> None:
+    """A StationFileError naming the lines of the first timestamp that ``measured`` holds twice with different
+    values, since nothing says which is right; ``lines``: the file, line and timestamp as written of each row."""
     repeated = measured.index.duplicated(keep=False)
     if not repeated.any():
-        return measured
+        return
     disagreeing = measured[repeated].groupby(level=0).nunique(dropna=False).gt(1).any(axis=1)
-    if disagreeing.any():
-        stamps = [str(stamp) for stamp in disagreeing[disagreeing].index[:3]]
-        raise StationFileError(
-            f"{int(disagreeing.sum())} timestamp(s) appear more than once with different values, first {stamps}; "
-            "expected one row per timestamp, or exact copies"
-        )
+    if not disagreeing.any():
+        return
+    first = (measured.index == disagreeing[disagreeing].index[0]).nonzero()[0]
+    copies = lines.iloc[first]
+    where = " and ".join(
+        f"{file} line {line}" if position == 0 or file != copies["file"].iloc[0] else f"line {line}"
+        for position, (file, line) in enumerate(zip(copies["file"], copies["line"]))
+    )
+    raise StationFileError(
+        f"{where}: the timestamp {copies['written'].iloc[0]!r} is written {len(copies)} times with different "
+        f"values ({int(disagreeing.sum())} timestamp(s) so in all); expected one row per timestamp, or exact "
+        "copies (an hour written twice is a clock set back, as at the end of summer time)"
+    )
+
+
+def _without_repeated_rows(measured: pd.DataFrame) -> pd.DataFrame:
+    """One row per timestamp: exact copies (files that overlap, a row written twice) are dropped."""
     return measured[~measured.index.duplicated(keep="first")]
 
 
