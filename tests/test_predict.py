@@ -163,6 +163,21 @@ def test_a_long_review_is_classified_by_its_first_characters_and_echoed_cut(run_
 
 
 @pytest.mark.parametrize(
+    "review, echoed",
+    [
+        ("好\x1b[2J\x1b]0;t\x07", "好\\x1b[2J\\x1b]0;t\\x07"),
+        ("酒店\r差评\tx", "酒店\\r差评\\tx"),
+        ("\u202e评好", "\\u202e评好"),
+        ("热水器👍\u200d", "热水器👍\u200d"),
+    ],
+)
+def test_control_characters_of_a_review_are_echoed_as_escapes(run_predict, review, echoed):
+    status, out, err = run_predict(review)
+    assert status == 0 and err == []
+    assert len(out) == 1 and out[0].split("\t")[2:] == [echoed]
+
+
+@pytest.mark.parametrize(
     "missing, arguments, expected",
     [
         (

@@ -3,6 +3,7 @@
 import io
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,9 @@ READ_CHARS = 1 << 16
 ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 EXPECTED_UTF8 = "expected UTF-8 (from GBK: iconv -f GBK -t UTF-8)"
 TENSORIZE_STAGE = "tensorize"
+# Characters a terminal acts on rather than shows (escape sequences, carriage returns, the tab that separates
+# the output's columns; the bidirectional overrides that reorder what follows them) are echoed as escapes.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 Ranked = list[tuple[str, float]]
 
@@ -41,8 +45,17 @@ class Review:
     cut: bool
 
     def echo(self) -> str:
-        """The review as the output shows it: a cut one says so, since the model never read the rest."""
-        return f"{self.text}…[cut after {len(self.text):,} characters]" if self.cut else self.text
+        """The review as the output shows it, its control characters as escapes; a cut one says so, since the
+        model never read the rest."""
+        shown = "".join(_shown(character) for character in self.text)
+        return f"{shown}…[cut after {len(self.text):,} characters]" if self.cut else shown
+
+
+def _shown(character: str) -> str:
+    """``character``, or its escape (``\\x1b``, ``\\u202e``) when a terminal would act on it."""
+    if unicodedata.category(character) == "Cc" or character in BIDI_CONTROLS:
+        return ascii(character)[1:-1]
+    return character
 
 
 def require_artifact(path: Path, what: str, stage: str) -> None:
