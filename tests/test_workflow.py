@@ -2,11 +2,12 @@
 folder and to an S3 server."""
 
 import re
+import sys
 
 import pytest
 
 from committed import FORECASTERS
-from pipeline_project import SETUP, copy_project
+from pipeline_project import SETUP, copy_project, make_project
 
 TARGETS = [f"figure_forecast@{SETUP}", f"baselines_forecast@{SETUP}"]
 
@@ -130,3 +131,24 @@ def test_run_cache_lets_a_fresh_clone_skip_training(committed, remote, tmp_path)
     assert f"Stage 'train_forecast@{SETUP}-lstm' is cached - skipping run" in output, output
     assert not stages_run(output) & {f"train_forecast@{SETUP}-{m}" for m in FORECASTERS}
     assert "up to date" in clone.dvc("status", *TARGETS).stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "override, expected",
+    [
+        ("train_text.rnn.hidden=-3", "with -S train_text.rnn.hidden=-3, params.yaml: train_text.rnn.hidden must not"),
+        ("fetch.reviews=../reviews.csv", "with -S fetch.reviews=../reviews.csv, params.yaml: fetch.reviews is "),
+        ("train_text.rnn.hiden=64", "-S train_text.rnn.hiden=64: Could not override 'train_text.rnn.hiden'. "),
+    ],
+)
+def test_queue_refuses_a_value_a_stage_would_refuse_and_queues_a_good_one(tmp_path, override, expected):
+    project = make_project(tmp_path)
+    refused = project.run(sys.executable, "-m", "rnnlab", "queue", "-S", override, check=False)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr.startswith(f"rnnlab queue: {expected}") and refused.stderr.count("\n") == 1
+    assert "Queued" not in project.dvc("queue", "status").stdout
+
+    queued = project.run(sys.executable, "-m", "rnnlab", "queue", "-S", "train_text.rnn.hidden=12", "-n", "wider")
+    assert "Queued experiment 'wider'" in queued.stdout
+    assert re.search(r"wider\s+.*Queued", project.dvc("queue", "status").stdout)

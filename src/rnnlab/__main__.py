@@ -1,5 +1,5 @@
 """Command line: ``python -m rnnlab predict --model lstm "这款热水器加热很快"``, ``python -m rnnlab check``,
-``python -m rnnlab verify``.
+``python -m rnnlab queue -S train_text.rnn.hidden=64``, ``python -m rnnlab verify``.
 
 Runs from any folder of the repository. An expected failure (bad params, no trained model, no input) is one
 line on stderr and exit status 1; RNNLAB_TRACEBACK=1 shows the traceback as well.
@@ -7,10 +7,12 @@ line on stderr and exit status 1; RNNLAB_TRACEBACK=1 shows the traceback as well
 
 import argparse
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
-from rnnlab import config
+from rnnlab import config, params
 from rnnlab.errors import RnnlabError, report
 from rnnlab.text import config as text_config
 
@@ -65,6 +67,33 @@ def check(arguments: argparse.Namespace) -> None:
     print("params.yaml: every setting is valid")
 
 
+def queue(arguments: argparse.Namespace) -> None:
+    """Checks params.yaml with the ``-S`` overrides applied as DVC applies them, then queues the experiment:
+    DVC queues any value, and one a stage refuses would only fail once the queue runs it."""
+    from dvc.exceptions import InvalidArgumentError
+    from dvc.utils.hydra import apply_overrides
+
+    from rnnlab.settings import check as check_settings
+
+    overrides = [f"-S {override}" for override in arguments.set_param]
+    with tempfile.TemporaryDirectory() as folder:
+        overridden = Path(folder) / params.PARAMS_FILE.name
+        shutil.copyfile(params.PARAMS_FILE, overridden)
+        try:
+            apply_overrides(overridden, arguments.set_param)
+        except InvalidArgumentError as error:
+            reason = " ".join(str(error.__cause__ or error).split())  # Hydra's reasons run over lines
+            raise UsageError(f"{' '.join(overrides)}: {reason}") from error
+        try:
+            # Named as params.yaml, whose folder is the project that the paths in it must stay inside.
+            check_settings(params.load(overridden), params.PARAMS_FILE)
+        except RnnlabError as error:
+            raise UsageError(f"with {' '.join(overrides)}, {error}") from error
+    name = ["--name", arguments.name] if arguments.name else []
+    command = ["exp", "run", "--queue", *name, *(word for override in overrides for word in override.split(" ", 1))]
+    os.execv(sys.executable, [sys.executable, "-m", "dvc", *command, *arguments.targets])
+
+
 def verify(arguments: argparse.Namespace) -> None:
     from rnnlab.verify import verify as verify_outputs
 
@@ -83,6 +112,11 @@ def main(argv: list[str] | None = None) -> None:
     predictor.set_defaults(run=predict)
     checker = commands.add_parser("check", help="check every setting of params.yaml, as each stage will")
     checker.set_defaults(run=check)
+    queuer = commands.add_parser("queue", help="check the -S values, then `dvc exp run --queue` with them")
+    queuer.add_argument("-S", "--set-param", action="append", required=True, metavar="KEY=VALUE")
+    queuer.add_argument("-n", "--name", help="the experiment's name")
+    queuer.add_argument("targets", nargs="*", help="stages to run (default: all)")
+    queuer.set_defaults(run=queue)
     verifier = commands.add_parser("verify", help="rehash dvc.lock's outputs and their cache objects; list damage")
     verifier.set_defaults(run=verify)
     arguments = parser.parse_args(argv)
