@@ -11,7 +11,7 @@ from pathlib import Path
 from rnnlab.datasets import Dataset
 from rnnlab.errors import RnnlabError
 from rnnlab.io import atomic_path, sha256_of
-from rnnlab.verify import VerifyError, locked_stages, md5_of
+from rnnlab.verify import Verifier, VerifyError, locked_stages
 
 MIRROR_VARIABLE = "DATA_MIRROR"
 
@@ -42,12 +42,16 @@ def refuse_replacing_own_data(stage: str, destination: str | Path) -> None:
     except VerifyError:
         outs = []
     recorded = next((out.get("md5") for out in outs if out.get("path") == destination.as_posix()), None)
-    if recorded is None or not destination.is_file() or md5_of(destination) != recorded:
-        raise FetchError(
-            f"{destination}: not the file dvc.lock records for {stage} (your own data?), so it is not replaced: "
-            f"`dvc commit --force {stage}` makes it the stage's output, and the next `dvc repro` runs the chains "
-            "on it; delete it to fetch the dataset's file instead"
-        )
+    if recorded is not None:
+        verifier = Verifier(Path.cwd(), cache=None)
+        verifier.output(destination.as_posix(), recorded)
+        if verifier.checked and not verifier.damaged:
+            return
+    raise FetchError(
+        f"{destination}: not the file dvc.lock records for {stage} (your own data?), so it is not replaced: "
+        f"`dvc commit --force {stage}` makes it the stage's output, and the next `dvc repro` runs the chains "
+        "on it; delete it to fetch the dataset's file instead"
+    )
 
 
 def fetch(dataset: Dataset, destination: str | Path) -> Path:
