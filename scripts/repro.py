@@ -13,6 +13,7 @@ import networkx as nx
 from dvc.repo import Repo
 
 from rnnlab.config import load_params
+from rnnlab.cpu import pin
 from rnnlab.fetch import DataUnreachable
 from rnnlab.long_horizon.config import SECTION as LONG_HORIZON
 
@@ -53,6 +54,9 @@ def described(stages: list[str], setups: list[str]) -> str:
 
 
 def main() -> None:
+    # Inherited by every stage, which then need not start over under them (rnnlab.cpu.start_pinned): the
+    # libraries it imports load once, not twice.
+    pin()
     # An edge runs from a stage to each stage it depends on.
     graph = Repo().index.graph
     setups = list(load_params()["forecast"])

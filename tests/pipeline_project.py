@@ -8,11 +8,16 @@ from pathlib import Path
 
 import yaml
 
+from rnnlab.cpu import pins_in
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 BIN = Path(sys.executable).parent
 # The forecasting setup whose data the committed station sample holds: the one the project copies run.
 SETUP = "mpi_roof_2024"
+# What `make repro` sets (scripts/repro.py), so that a stage need not start over under the pins: a stage
+# started without them is tests/test_cpu_vendors.py's.
+PINS = pins_in(yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8")))
 
 
 def small_params() -> dict:
@@ -53,7 +58,8 @@ class Project:
         self, *command: str, check: bool = True, cwd: str = ".", stdin: str | None = None
     ) -> subprocess.CompletedProcess:
         """``command`` in the copy (or its folder ``cwd``), with ``stdin`` as its input."""
-        environment = {**os.environ, **self.environment, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+        path = f"{BIN}{os.pathsep}{os.environ['PATH']}"
+        environment = {**os.environ, **PINS, **self.environment, "PATH": path}
         result = subprocess.run(
             command, cwd=self.path / cwd, env=environment, capture_output=True, text=True, input=stdin
         )

@@ -76,6 +76,23 @@ def test_pins_are_set_before_torch_loads(tmp_path):
     assert result.stdout.strip() == "DEFAULT"
 
 
+@pytest.mark.slow
+def test_a_process_that_loaded_torch_unpinned_starts_over_under_the_pins(tmp_path):
+    """What every stage does first (rnnlab.stage.run_stage): the same process, its libraries loaded again."""
+    folder = project_with(tmp_path, {"ATEN_CPU_CAPABILITY": "default"})
+    restarted = (
+        "import os, torch; from rnnlab.cpu import start_pinned; print(os.getpid(), flush=True); start_pinned(); "
+        "print(os.getpid(), torch.backends.cpu.get_cpu_capability())"
+    )
+    environment = {name: value for name, value in os.environ.items() if name not in PINS}
+    result = subprocess.run(
+        [sys.executable, "-c", restarted], cwd=folder, env=environment, capture_output=True, text=True, check=True
+    )
+    # The process id printed before the restart, again by the restarted process, then with torch's capability.
+    pid = result.stdout.split()[0]
+    assert result.stdout.split() == [pid, pid, pid, "DEFAULT"]
+
+
 def test_unknown_pin_is_refused_naming_it(tmp_path):
     from rnnlab.cpu import pin
     from rnnlab.params import ParamsError
