@@ -17,7 +17,7 @@ BIN = Path(sys.executable).parent
 SETUP = "mpi_roof_2024"
 # What `make repro` sets (scripts/repro.py), so that a stage need not start over under the pins: a stage
 # started without them is tests/test_cpu_vendors.py's.
-PINS = pins_in(yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8")))
+PROJECT_PINS = pins_in(yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8")))
 
 
 def small_params() -> dict:
@@ -59,7 +59,7 @@ class Project:
     ) -> subprocess.CompletedProcess:
         """``command`` in the copy (or its folder ``cwd``), with ``stdin`` as its input."""
         path = f"{BIN}{os.pathsep}{os.environ['PATH']}"
-        environment = {**os.environ, **PINS, **self.environment, "PATH": path}
+        environment = {**os.environ, **PROJECT_PINS, **self.environment, "PATH": path}
         result = subprocess.run(
             command, cwd=self.path / cwd, env=environment, capture_output=True, text=True, input=stdin
         )

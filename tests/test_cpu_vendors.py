@@ -14,13 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline_project import ROOT
+from pipeline_project import PROJECT_PINS, ROOT
 from rnnlab.cpu import PINS, cpuinfo
 
-# The project's pins make the probe's bytes the same on Intel and AMD CPUs. Between two AVX2 CPUs MKL's is the
-# one that matters (without it the trainings and the benchmark's fit differ: research log); torch's, oneDNN's,
-# OpenBLAS's and numpy's choose AVX-512 code on a CPU that has it, which qemu cannot emulate.
-PROJECT_PINS = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))["compute"]["pins"]
 QEMU = shutil.which("qemu-x86_64")
 PROBE = Path(__file__).with_name("cpu_probe.py")
 
@@ -57,6 +53,9 @@ def digests(run: subprocess.Popen) -> dict[str, str]:
     return json.loads(output)
 
 
+# The project's pins make the probe's bytes the same on Intel and AMD CPUs. Between two AVX2 CPUs MKL's is the
+# one that matters (without it the trainings and the benchmark's fit differ: research log); torch's, oneDNN's,
+# OpenBLAS's and numpy's choose AVX-512 code on a CPU that has it, which qemu cannot emulate.
 @pytest.mark.slow
 @pytest.mark.skipif(QEMU is None, reason="qemu-user is not installed (.ci/run installs it)")
 def test_pinned_libraries_give_the_same_bytes_on_the_other_vendors_cpu(tmp_path):
