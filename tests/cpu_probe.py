@@ -1,6 +1,7 @@
 """What the CPU-vendor test runs, natively and as another vendor's CPU under qemu-user: a few steps of a
-training, a small Word2Vec and both least-squares fits, each printed as the sha256 of its bytes (one JSON
-line). Run in a project folder: its params.yaml's compute.pins are set before torch, numpy or gensim loads."""
+training (on rnnlab.gemm's products, as the stages train), a small Word2Vec and both least-squares fits, each
+printed as the sha256 of its bytes (one JSON line). Run in a project folder: its params.yaml's compute.pins are
+set before torch, numpy or gensim loads."""
 
 import hashlib
 import json
@@ -13,6 +14,7 @@ pin()
 import torch  # noqa: E402  after pin(): torch, numpy and scipy read the pins as they load
 from gensim.models import Word2Vec  # noqa: E402
 
+from rnnlab import gemm  # noqa: E402
 from rnnlab.forecast.base import fit_linear  # noqa: E402
 from rnnlab.long_horizon.baselines import Linear  # noqa: E402
 from rnnlab.nn import GRU, LSTM  # noqa: E402
@@ -65,5 +67,6 @@ def least_squares() -> dict[str, str]:
 
 if __name__ == "__main__":
     torch.set_num_threads(int(sys.argv[1]))
+    gemm.install()  # as every numerical stage does
     results = {"gru": training(GRU), "lstm": training(LSTM), "word2vec": word2vec(), **least_squares()}
     print(json.dumps(results, sort_keys=True))

@@ -13,7 +13,7 @@ from rnnlab import params
 # The environment variable each library reads, and what it chooses by the CPU when it is not set.
 PINS = {
     # On a CPU that is not Intel's, MKL honours only COMPATIBLE; any other value lets it choose by the CPU.
-    "MKL_CBWR": "MKL's code path: torch's float32 matrix products and its LAPACK",
+    "MKL_CBWR": "MKL's code path: torch's LAPACK, and the float32 products rnnlab.gemm leaves to torch",
     "ATEN_CPU_CAPABILITY": "the widest SIMD of torch's own kernels",
     "ONEDNN_MAX_CPU_ISA": "the widest instruction set of oneDNN, torch's other CPU library",
     "OPENBLAS_CORETYPE": "which CPU's kernels OpenBLAS runs, under numpy and scipy (gensim's Word2Vec)",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
-from rnnlab import params
+from rnnlab import gemm, params
 from rnnlab.config import load_params, require_unchanged, settings_of
 from rnnlab.config import threads as config_threads
 from rnnlab.cpu import start_pinned
@@ -47,6 +47,8 @@ def run_stage(main: Callable[..., None], threads: bool = False, flush_denormals:
             # way on every machine (and under taskset).
             torch.set_num_threads(count)
             threadpool_limits(count)
+            # The float32 products in one order on every CPU, without MKL's slow COMPATIBLE branch.
+            gemm.install()
         if flush_denormals:
             # Gradients that vanish over hundreds of steps reach denormal floats, which x86 CPUs handle about a
             # hundred times slower; flushing them to zero changes no result that matters. Set before the stage

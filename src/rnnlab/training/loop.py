@@ -133,6 +133,7 @@ def fit(task: Task, config: TrainConfig, generator: torch.Generator, outputs: Tr
             live.log_param("device", next(model.parameters()).device.type)
             live.log_param("threads", settings["numerics"]["threads"])
             live.log_param("pins", settings["numerics"]["pins"])
+            live.log_param("fixed_order_products", settings["numerics"]["fixed_order_products"])
             epoch = done
             while not finished:
                 epoch += 1

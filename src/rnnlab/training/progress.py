@@ -9,6 +9,7 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
+from rnnlab import gemm
 from rnnlab.cpu import machine, pins_in_force
 from rnnlab.io import place, write_bytes, write_json
 from rnnlab.training.checkpoint import CheckpointError, read_saved, serialised
@@ -43,6 +44,7 @@ class FitResult:
         """What a stage records of its run's time (in ``timings/``, which DVC does not track), with the CPU."""
         return {
             **machine(),
+            "fixed_order_products": gemm.installed(),
             "seconds_per_epoch": [round(s, 1) for s in self.seconds_per_epoch],
             "mean_seconds_per_epoch": round(sum(self.seconds_per_epoch) / len(self.seconds_per_epoch), 1),
         }
@@ -50,11 +52,12 @@ class FitResult:
 
 def numerics() -> dict:
     """What decides a training's numbers besides its params and data: our code, torch's version, the thread
-    count (which splits the CPU's reductions) and the CPU pins. Progress kept under other numerics is not
-    continued, so that a resumed run ends where an uninterrupted one would."""
+    count (which splits the CPU's reductions), the CPU pins and whose float32 products run (rnnlab.gemm).
+    Progress kept under other numerics is not continued, so that a resumed run ends where an uninterrupted one
+    would."""
     package = Path(__file__).parents[1]
     code = hashlib.sha256()
-    for source in sorted(package.rglob("*.py")):
+    for source in sorted([*package.rglob("*.py"), *package.rglob("*.cpp")]):
         code.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
     # str: torch's version class is not among what weights_only loading reads back.
     return {
@@ -62,6 +65,7 @@ def numerics() -> dict:
         "torch": str(torch.__version__),
         "threads": torch.get_num_threads(),
         "pins": pins_in_force(),
+        "fixed_order_products": gemm.installed(),
     }
 
 
