@@ -202,3 +202,14 @@ def test_a_missing_artifact_is_one_line_naming_the_dvc_command_that_brings_it(
     status, out, err = run_predict(*arguments, "好评")
     assert status == 1 and out == [] and len(err) == 1
     assert err[0].startswith("rnnlab predict: ") and expected in err[0] and "dvc repro" in err[0]
+
+
+@pytest.mark.parametrize("content, found", [(None, "no such file"), (b"not a checkpoint", "not a readable checkpoint")])
+def test_a_checkpoint_named_on_the_command_line_is_not_sent_to_dvc(run_predict, tmp_path_factory, content, found):
+    outside = tmp_path_factory.mktemp("elsewhere") / "mine.pt"
+    if content is not None:
+        outside.write_bytes(content)
+    status, out, err = run_predict("--checkpoint", str(outside), "好评")
+    assert status == 1 and out == [] and len(err) == 1
+    assert err[0].startswith(f"rnnlab predict: {outside}: {found}")
+    assert err[0].endswith("--checkpoint must name a checkpoint that train_text wrote") and "dvc" not in err[0]

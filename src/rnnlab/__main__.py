@@ -34,6 +34,10 @@ def predict(arguments: argparse.Namespace) -> None:
     from rnnlab.text.predict import ReviewClassifier, argument_reviews, require_artifact, stream_reviews
 
     checkpoint = Path(arguments.checkpoint or f"models/text/{arguments.model}.pt")
+    # One named on the command line is the user's file, which no DVC command restores.
+    remedy = "--checkpoint must name a checkpoint that train_text wrote" if arguments.checkpoint else None
+    if arguments.checkpoint and not checkpoint.is_file():
+        raise UsageError(f"{checkpoint}: no such file; {remedy}")
     require_artifact(checkpoint, "trained model", f"train_text@{arguments.model}")
     all_params = config.load_params()
     max_chars = text_config.max_chars(all_params)
@@ -44,6 +48,7 @@ def predict(arguments: argparse.Namespace) -> None:
         max_chars,
         # A checkpoint named on the command line may hold any cell; models/text/<model>.pt must hold <model>.
         cell=None if arguments.checkpoint else arguments.model,
+        remedy=remedy,
     )
     if arguments.reviews:
         reviews = argument_reviews(arguments.reviews, max_chars)

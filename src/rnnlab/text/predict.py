@@ -141,12 +141,18 @@ class ReviewClassifier:
     """A trained checkpoint with tensorize's vocabulary and category names."""
 
     def __init__(
-        self, checkpoint: str | Path, tensors: str | Path, max_len: int, max_chars: int, cell: str | None = None
+        self,
+        checkpoint: str | Path,
+        tensors: str | Path,
+        max_len: int,
+        max_chars: int,
+        cell: str | None = None,
+        remedy: str | None = None,
     ):
         vocabulary, labels = Path(tensors) / "vocab.json", Path(tensors) / "labels.json"
         require_artifact(vocabulary, "vocabulary", TENSORIZE_STAGE)
         require_artifact(labels, "category names", TENSORIZE_STAGE)
-        self.model = load_model(checkpoint, TextClassifier, torch.device("cpu"), cell)
+        self.model = load_model(checkpoint, TextClassifier, torch.device("cpu"), cell, remedy)
         self.vocabulary = Vocabulary(read_json(vocabulary)[2:])
         self.names = read_json(labels)
         self.max_len = max_len

@@ -61,11 +61,16 @@ def save_checkpoint(path: str | Path, model_config: dict, model: nn.Module, trai
 
 
 def load_model(
-    path: str | Path, model_class: type[nn.Module], device: torch.device | None = None, cell: str | None = None
+    path: str | Path,
+    model_class: type[nn.Module],
+    device: torch.device | None = None,
+    cell: str | None = None,
+    remedy: str | None = None,
 ) -> nn.Module:
     """The model that ``save_checkpoint`` wrote, rebuilt from its config (``model_class.Config``), in eval mode.
-    A checkpoint of another task, or of another cell than ``cell``, is a CheckpointError naming both."""
-    remedy = f"`dvc checkout {path}` restores the committed one, `dvc repro` retrains it"
+    A checkpoint of another task, or of another cell than ``cell``, is a CheckpointError naming both and the
+    ``remedy`` (by default, for a checkpoint a stage wrote: the DVC commands that restore it)."""
+    remedy = remedy or f"`dvc checkout {path}` restores the committed one, `dvc repro` retrains it"
     saved = read_saved(path, ("config", "state_dict"), remedy)
     config = saved["config"]
     expected = {field.name for field in dataclasses.fields(model_class.Config)}
