@@ -4,6 +4,8 @@ outputs are replaced all together or not at all."""
 
 import errno
 import os
+import subprocess
+import sys
 from io import BytesIO
 from pathlib import Path
 
@@ -175,3 +177,18 @@ def test_a_checkpoint_of_another_cell_or_task_is_refused(tmp_path):
     torch.save({"config": {**fields, "cell": "lstm"}, "state_dict": {}}, tmp_path / "gru.pt")
     with pytest.raises(CheckpointError, match=r"gru.pt: holds a lstm network, not the gru asked for"):
         load_model(tmp_path / "gru.pt", Forecaster, cell="gru")
+
+
+def test_a_log_that_cannot_start_under_a_file_size_limit_is_one_line(tmp_path):
+    """dvclive opens DVC's sqlite state as it starts; under `ulimit -f` that fails inside sqlite."""
+    for command in (["git", "init", "-q"], [sys.executable, "-m", "dvc", "init", "-q"]):
+        subprocess.run(command, cwd=tmp_path, check=True)
+    limited = (
+        "import resource, sys; from pathlib import Path; from rnnlab.errors import report; "
+        "from rnnlab.training.loop import open_log; resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096)); "
+        "report('train', lambda: open_log(Path('live'), resume=False))"
+    )
+    result = subprocess.run([sys.executable, "-c", limited], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith("train: live: dvclive could not start its log (")
+    assert "Traceback" not in result.stderr

@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from rnnlab.config import TrainConfig
 from rnnlab.errors import RnnlabError
-from rnnlab.io import read_tensors
+from rnnlab.io import OutputError, read_tensors
 from rnnlab.training.checkpoint import pick_device, save_checkpoint
 from rnnlab.training.optimizer import clip_gradients, optimizer_for
 from rnnlab.training.progress import FitResult, Progress, TrainingOutputs, numerics
@@ -87,8 +87,6 @@ def fit(task: Task, config: TrainConfig, generator: torch.Generator, outputs: Tr
     scores; the seconds each epoch took go to the timing file only, so that the same run gives the same log.
     The best checkpoint, the log, the best score and the timing replace ``outputs`` together at the end.
     """
-    from dvclive import Live  # here, not at the top: the benchmarks use this module on machines without it
-
     model, batches, batch_loss, monitor = task.model, task.batches, task.batch_loss, task.monitor
     rank, world = rank_and_world()
     step_model, step_loss = model, batch_loss
@@ -124,7 +122,7 @@ def fit(task: Task, config: TrainConfig, generator: torch.Generator, outputs: Tr
             progress.publish(outputs)
         return best
     try:
-        live = Live(str(progress.live), save_dvc_exp=False, dvcyaml=False, resume=done > 0) if rank == 0 else NoLog()
+        live = open_log(progress.live, resume=done > 0) if rank == 0 else NoLog()
         with live:
             # The log goes on at the first epoch not kept, whatever step dvclive read back.
             live.step = done
@@ -199,6 +197,22 @@ def fit(task: Task, config: TrainConfig, generator: torch.Generator, outputs: Tr
     if rank == 0:
         progress.publish(outputs)
     return best
+
+
+def open_log(folder: Path, resume: bool):
+    """dvclive's log in ``folder``. dvclive opens DVC's state database (sqlite) as it starts, which fails where
+    no more can be written (a full disk, a file size limit): an OutputError naming the folder."""
+    import sqlite3
+
+    from dvclive import Live  # here, not at the top: the benchmarks use this module on machines without it
+
+    try:
+        return Live(str(folder), save_dvc_exp=False, dvcyaml=False, resume=resume)
+    except (sqlite3.Error, OSError) as error:
+        raise OutputError(
+            f"{folder}: dvclive could not start its log ({error}): is the disk full, or a file size limit "
+            "(ulimit -f) set? The earlier outputs are kept"
+        ) from error
 
 
 class NoLog:
