@@ -10,8 +10,8 @@ from pathlib import Path
 
 from rnnlab.datasets import Dataset
 from rnnlab.errors import RnnlabError
-from rnnlab.io import atomic_path, sha256_of
-from rnnlab.verify import Verifier, VerifyError, locked_stages
+from rnnlab.io import atomic_path
+from rnnlab.verify import Verifier, VerifyError, digest_of, locked_stages
 
 MIRROR_VARIABLE = "DATA_MIRROR"
 
@@ -100,7 +100,7 @@ def _copy_source(dataset: Dataset, archive: Path) -> str:
 
 
 def _check(path: Path, dataset: Dataset, source: str) -> None:
-    actual = sha256_of(path)
+    actual = digest_of(path, "sha256")
     if actual != dataset.sha256:
         what = dataset.member if dataset.verify == "member" else Path(dataset.mirror_path).name
         raise FetchError(

@@ -3,7 +3,6 @@ replaced all together or not at all."""
 
 import contextlib
 import contextvars
-import hashlib
 import json
 import os
 import shutil
@@ -196,11 +195,3 @@ def read_json(path: str | Path):
 def read_tensors(directory: str | Path, name: str) -> dict:
     """The tensors stored in ``directory/name.safetensors``."""
     return load_file(str(Path(directory) / f"{name}.safetensors"))
-
-
-def sha256_of(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

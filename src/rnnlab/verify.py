@@ -32,9 +32,10 @@ class Damage:
     in_cache: bool
 
 
-def md5_of(path: Path) -> str:
-    digest = hashlib.md5()
-    with path.open("rb") as file:
+def digest_of(path: str | Path, algorithm: str = "md5") -> str:
+    """The hex digest of a file's bytes: md5 as DVC records outputs, sha256 as the datasets' checksums."""
+    digest = hashlib.new(algorithm)
+    with open(path, "rb") as file:
         while chunk := file.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
@@ -100,7 +101,7 @@ def listing_md5(entries: list[dict]) -> str:
 
 def folder_entries(folder: Path) -> list[dict]:
     return [
-        {"md5": md5_of(path), "relpath": path.relative_to(folder).as_posix()}
+        {"md5": digest_of(path), "relpath": path.relative_to(folder).as_posix()}
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     ]
@@ -129,7 +130,7 @@ class Verifier:
 
     def check(self, path: Path, output: str, md5: str, in_cache: bool) -> None:
         self.checked += 1
-        if md5_of(path) != md5:
+        if digest_of(path) != md5:
             self.damaged.append(Damage(path, output, in_cache))
 
     def file(self, workspace: Path, output: str, md5: str) -> None:
