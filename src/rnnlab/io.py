@@ -10,8 +10,6 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from safetensors.torch import load_file, save
-
 from rnnlab.errors import RnnlabError
 
 
@@ -178,6 +176,8 @@ def write_json(path: str | Path, value, at_once: bool = False) -> None:
 
 def write_tensors(path: str | Path, tensors: dict) -> None:
     """``tensors`` as a safetensors file; serialised in memory, so a failed write is the system's error."""
+    from safetensors.torch import save  # here: it loads torch, which every stage imports this module without
+
     write_bytes(path, save(tensors))
 
 
@@ -194,4 +194,6 @@ def read_json(path: str | Path):
 
 def read_tensors(directory: str | Path, name: str) -> dict:
     """The tensors stored in ``directory/name.safetensors``."""
+    from safetensors.torch import load_file  # as in write_tensors
+
     return load_file(str(Path(directory) / f"{name}.safetensors"))
