@@ -16,7 +16,8 @@ namespace {
 
 constexpr int64_t MR = 6;    // rows of the micro-kernel's tile
 constexpr int64_t NR = 16;   // columns: two AVX2 registers
-constexpr int64_t KC = 256;  // k per packed block: a tile's A panel stays in L1, a block of B in L2
+constexpr int64_t KC = 256;  // k per packed block: a panel of B (16 KB) stays in L1, a block of A in L2
+constexpr int64_t MAX_BLOCK_TILES = 8;  // row tiles that share each panel of B (a block of A: 48 KB)
 
 struct Strided {
     const float* data;
@@ -82,28 +83,38 @@ void gemm(const Strided& a, const Strided& b, float* out, int64_t m, int64_t n, 
         return;
     }
     const int64_t panels = (n + NR - 1) / NR, row_tiles = (m + MR - 1) / MR;
+    // Row tiles in blocks, a whole number of blocks a thread: each panel of B is used for every tile of a block
+    // while it is in L1. How the rows are split changes no element's arithmetic.
+    const int64_t threads = at::get_num_threads();
+    const int64_t blocks = threads * ((row_tiles + threads * MAX_BLOCK_TILES - 1) / (threads * MAX_BLOCK_TILES));
+    const int64_t block_tiles = (row_tiles + blocks - 1) / blocks;
     std::vector<float> packed_b(std::min(k, KC) * panels * NR);
     for (int64_t k0 = 0; k0 < k; k0 += KC) {
         const int64_t kc = std::min(KC, k - k0);
         pack_b(b, k0, kc, n, packed_b.data());
-        at::parallel_for(0, row_tiles, 1, [&](int64_t first, int64_t last) {
-            alignas(32) float packed_a[KC * MR];
+        at::parallel_for(0, blocks, 1, [&](int64_t first, int64_t last) {
+            std::vector<float> packed_a(block_tiles * kc * MR);
             alignas(32) float tile[MR * NR] = {};  // for tiles cut by the edge; rows past M stay finite
-            for (int64_t t = first; t < last; ++t) {
-                const int64_t i0 = t * MR, rows = std::min(MR, m - i0);
-                pack_a(a, i0, rows, k0, kc, packed_a);
+            for (int64_t block = first; block < last; ++block) {
+                const int64_t t0 = block * block_tiles, t1 = std::min(row_tiles, t0 + block_tiles);
+                for (int64_t t = t0; t < t1; ++t)
+                    pack_a(a, t * MR, std::min(MR, m - t * MR), k0, kc, packed_a.data() + (t - t0) * kc * MR);
                 for (int64_t p = 0; p < panels; ++p) {
                     const int64_t j0 = p * NR, width = std::min(NR, n - j0);
                     const float* panel = packed_b.data() + p * kc * NR;
-                    float* c = out + i0 * n + j0;
-                    if (rows == MR && width == NR) {
-                        micro_kernel(kc, packed_a, panel, c, n, k0 > 0);
-                        continue;
+                    for (int64_t t = t0; t < t1; ++t) {
+                        const int64_t i0 = t * MR, rows = std::min(MR, m - i0);
+                        const float* a_tile = packed_a.data() + (t - t0) * kc * MR;
+                        float* c = out + i0 * n + j0;
+                        if (rows == MR && width == NR) {
+                            micro_kernel(kc, a_tile, panel, c, n, k0 > 0);
+                            continue;
+                        }
+                        if (k0 > 0)
+                            for (int64_t r = 0; r < rows; ++r) std::memcpy(tile + r * NR, c + r * n, sizeof(float) * width);
+                        micro_kernel(kc, a_tile, panel, tile, NR, k0 > 0);
+                        for (int64_t r = 0; r < rows; ++r) std::memcpy(c + r * n, tile + r * NR, sizeof(float) * width);
                     }
-                    if (k0 > 0)
-                        for (int64_t r = 0; r < rows; ++r) std::memcpy(tile + r * NR, c + r * n, sizeof(float) * width);
-                    micro_kernel(kc, packed_a, panel, tile, NR, k0 > 0);
-                    for (int64_t r = 0; r < rows; ++r) std::memcpy(c + r * n, tile + r * NR, sizeof(float) * width);
                 }
             }
         });
