@@ -11,7 +11,7 @@ from pathlib import Path
 from rnnlab.datasets import Dataset
 from rnnlab.errors import RnnlabError
 from rnnlab.io import atomic_path
-from rnnlab.verify import Verifier, VerifyError, digest_of, locked_stages
+from rnnlab.verify import Verifier, VerifyError, digest_of, locked_outputs
 
 MIRROR_VARIABLE = "DATA_MIRROR"
 
@@ -38,10 +38,10 @@ def refuse_replacing_own_data(stage: str, destination: str | Path) -> None:
     if not destination.exists():
         return
     try:
-        outs = locked_stages(Path.cwd()).get(stage, {}).get("outs", [])
+        # An output path belongs to one stage only (DVC refuses two), so the path alone finds the record.
+        recorded = locked_outputs(Path.cwd()).get(destination.as_posix())
     except VerifyError:
-        outs = []
-    recorded = next((out.get("md5") for out in outs if out.get("path") == destination.as_posix()), None)
+        recorded = None
     if recorded is not None:
         verifier = Verifier(Path.cwd(), cache=None)
         verifier.output(destination.as_posix(), recorded)
