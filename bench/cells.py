@@ -1,20 +1,24 @@
 """Forward+backward time of our recurrent layers against torch's, same weights, same device, same run.
 
-    python bench/cells.py [--repeats 15] [--device cpu|cuda] [--tf32 on|off]
+    python bench/cells.py [--repeats 15] [--device cpu|cuda] [--tf32 on|off] [--pins on|off] [--products ours|torch]
 
 Prints one Markdown table: median milliseconds after warm-up, and ours/torch. ``--tf32`` sets
 ``torch.backends.cudnn.allow_tf32``, which both cuDNN and our fused kernels follow (on: PyTorch's default).
 """
 
 import argparse
+import os
 import statistics
+import sys
 import time
+from collections.abc import Callable
 
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 import rnnlab.nn
+from rnnlab import cpu, gemm
 
 CELLS = {
     "rnn": (nn.RNN, {}),
@@ -64,17 +68,36 @@ def median_ms(step, device: torch.device, repeats: int) -> float:
 
 
 def describe(device: torch.device) -> str:
-    name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"CPU, {torch.get_num_threads()} threads"
-    return f"torch {torch.__version__} on {name}"
+    if device.type == "cuda":
+        return f"torch {torch.__version__} on {torch.cuda.get_device_name(device)}"
+    products = "rnnlab.gemm's" if gemm.installed() else "torch's"
+    pins = "pinned" if cpu.pins_in_force() else "unpinned"
+    threads = torch.get_num_threads()
+    return f"torch {torch.__version__} on {cpu.cpu_model()}, {threads} threads, {pins}, {products} products"
 
 
-def timing_arguments(description: str, repeats: int) -> tuple[argparse.Namespace, torch.device]:
-    """--repeats, --device and --tf32, parsed; --tf32 applied to cuDNN and our fused kernels alike."""
+def timing_arguments(
+    description: str, repeats: int, more: Callable[[argparse.ArgumentParser], None] = lambda parser: None
+) -> tuple[argparse.Namespace, torch.device]:
+    """--repeats, --device, --tf32, --pins and --products, parsed and applied: --tf32 to cuDNN and our fused
+    kernels alike; on the CPU, by default, the pins of params.yaml and rnnlab.gemm's products, as every stage
+    computes. ``more`` adds a script's own arguments."""
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=repeats)
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--tf32", choices=["on", "off"], default="on")
+    parser.add_argument("--pins", choices=["on", "off"], default="on", help="compute.pins of params.yaml")
+    parser.add_argument("--products", choices=["ours", "torch"], default="ours", help="float32 products on the CPU")
+    more(parser)
     args = parser.parse_args()
+    if args.pins == "on":
+        cpu.start_pinned()
+    elif cpu.pins_in_force():
+        for name in cpu.PINS:
+            os.environ.pop(name, None)
+        os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
+    if args.products == "ours" and args.device == "cpu":
+        gemm.install()
     torch.backends.cudnn.allow_tf32 = args.tf32 == "on"
     return args, torch.device(args.device)
 

@@ -1,17 +1,21 @@
 """One training step of the project's own models, ours against the same model on torch.nn's cells.
 
-    python bench/train_step.py [--repeats 20] [--device cpu|cuda] [--tf32 on|off]
+    python bench/train_step.py [--repeats 20] [--device cpu|cuda] [--tf32 on|off] [--beside-busy]
 
 A step is what ``training.loop.fit`` runs per batch: forward, loss, backward, gradient clipping, fused AdamW.
 Models and training settings are params.yaml's. text: the review classifier with one member (68,496-word
 and 5,000-character embeddings), batches of random reviews with lengths drawn from 8..128. forecast: the
 Forecaster of the 2024 setup, batches of random windows. For torch,
 the same model with its recurrent network replaced by ``torch.nn``'s carrying the same weights.
-Prints one Markdown table: median milliseconds after warm-up, and ours/torch.
+Prints one Markdown table: median milliseconds after warm-up, and ours/torch. ``--beside-busy``: ours alone,
+then beside one other process that keeps a core busy (what a user's machine often runs), and the slowdown.
+Options of bench/cells.py: by default the pins and products every stage runs with.
 """
 
 import copy
 import dataclasses
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -128,13 +132,24 @@ def time_training(model, batch, loss, train_config: config.TrainConfig, device, 
     return median_ms(lambda: train_step(model, batch, loss, optimizer, train_config.clip_norm), device, repeats)
 
 
+def busy_core() -> subprocess.Popen:
+    """Another process that keeps one core busy until it is killed."""
+    return subprocess.Popen([sys.executable, "-c", "while True: pass"])
+
+
 def main() -> None:
-    args, device = timing_arguments(__doc__, repeats=20)
+    def beside_busy(parser):
+        parser.add_argument("--beside-busy", action="store_true", help="ours alone and beside a busy process")
+
+    args, device = timing_arguments(__doc__, repeats=20, more=beside_busy)
     print(
         f"{describe(device)}; recurrent TF32 {args.tf32}; training step, "
         f"median of {args.repeats} after 3 warm-up runs\n"
     )
-    print("| task | cell | ours ms | torch.nn ms | ours/torch |")
+    if args.beside_busy:
+        print("| task | cell | ours ms alone | beside a busy process | slowdown |")
+    else:
+        print("| task | cell | ours ms | torch.nn ms | ours/torch |")
     print("|---|---|---:|---:|---:|")
     for name, task in TASKS.items():
         for cell in NETWORKS:
@@ -142,8 +157,17 @@ def main() -> None:
             model, batch = task.model(cell, device, generator), task.batch(cell, device, generator)
             train_config = task.settings(cell)[1]
             ours_ms = time_training(model, batch, task.loss, train_config, device, args.repeats)
-            torch_ms = time_training(on_torch_cells(model), batch, task.loss, train_config, device, args.repeats)
-            print(f"| {name} | {cell} | {ours_ms:.1f} | {torch_ms:.1f} | {ours_ms / torch_ms:.2f} |", flush=True)
+            if args.beside_busy:
+                neighbour = busy_core()
+                try:
+                    other_ms = time_training(model, batch, task.loss, train_config, device, args.repeats)
+                finally:
+                    neighbour.kill()
+                    neighbour.wait()
+            else:
+                other_ms = time_training(on_torch_cells(model), batch, task.loss, train_config, device, args.repeats)
+            ratio = other_ms / ours_ms if args.beside_busy else ours_ms / other_ms
+            print(f"| {name} | {cell} | {ours_ms:.1f} | {other_ms:.1f} | {ratio:.2f} |", flush=True)
 
 
 if __name__ == "__main__":
