@@ -33,12 +33,16 @@ def repository_root() -> Path:
 def predict(arguments: argparse.Namespace) -> None:
     from rnnlab.text.predict import ReviewClassifier, argument_reviews, require_artifact, stream_reviews
 
-    checkpoint = Path(arguments.checkpoint or f"models/text/{arguments.model}.pt")
-    # One named on the command line is the user's file, which no DVC command restores.
-    remedy = "--checkpoint must name a checkpoint that train_text wrote" if arguments.checkpoint else None
-    if arguments.checkpoint and not checkpoint.is_file():
-        raise UsageError(f"{checkpoint}: no such file; {remedy}")
-    require_artifact(checkpoint, "trained model", f"train_text@{arguments.model}")
+    if arguments.checkpoint:
+        # The user's own file, which no DVC command restores; it may hold any cell.
+        checkpoint, cell = Path(arguments.checkpoint), None
+        remedy = "--checkpoint must name a checkpoint that train_text wrote"
+        if not checkpoint.is_file():
+            raise UsageError(f"{checkpoint}: no such file; {remedy}")
+    else:
+        # The stage's output, which DVC restores (load_model's remedy); it must hold <model>.
+        checkpoint, cell, remedy = Path(f"models/text/{arguments.model}.pt"), arguments.model, None
+        require_artifact(checkpoint, "trained model", f"train_text@{arguments.model}")
     all_params = config.load_params()
     max_chars = text_config.max_chars(all_params)
     classifier = ReviewClassifier(
@@ -46,8 +50,7 @@ def predict(arguments: argparse.Namespace) -> None:
         arguments.tensors or "data/text/tensors",
         text_config.max_len(all_params),
         max_chars,
-        # A checkpoint named on the command line may hold any cell; models/text/<model>.pt must hold <model>.
-        cell=None if arguments.checkpoint else arguments.model,
+        cell=cell,
         remedy=remedy,
     )
     if arguments.reviews:
